@@ -196,6 +196,8 @@ ensure_template() {
     hash=$(addons_hash)
     TEMPLATE_DB=jxc_tmpl_$hash
     export TEMPLATE_DB
+    mkdir -p "$JXC_HOME/templates"
+    touch "$JXC_HOME/templates/$TEMPLATE_DB"
     db_exists "$TEMPLATE_DB" && return 0
     build=jxc_build_${hash}_$$
     log=$LOG_DIR/template-$hash.log
@@ -218,9 +220,23 @@ ensure_template() {
     echo "env['ir.qweb']._pregenerate_assets_bundles(); env.cr.commit()" \
         | odoo_bin shell -d "$build" --no-http --max-cron-threads=0 --log-level=warn >>"$log" 2>&1 \
         || die "pregenerating web assets failed (see $log)."
-    rename_db "$build" "$TEMPLATE_DB"
+    if ! rename_db "$build" "$TEMPLATE_DB" 2>/dev/null; then
+        drop_db "$build"   # a parallel run built the same template first
+    fi
+    prune_templates
+}
+
+# templates of other work trees may be in use: drop only those unused for half a day
+prune_templates() {
     local old
-    for old in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'jxc\_tmpl\_%' AND datname <> '$TEMPLATE_DB'"); do
-        drop_db "$old"
+    for old in $(psql -d postgres -tAc "SELECT datname FROM pg_database WHERE datname LIKE 'jxc\_tmpl\_%'"); do
+        if [ -z "$(find "$JXC_HOME/templates/$old" -mmin -720 2>/dev/null)" ]; then
+            drop_db "$old"
+            rm -f "$JXC_HOME/templates/$old"
+        fi
     done
+}
+
+free_port() {
+    "$VENV/bin/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }

@@ -71,7 +71,7 @@ if [ $run_odoo = 1 ]; then
     set +e
     odoo_bin -d "$run_db" --db-filter="^$run_db\$" --test-enable --test-tags="$tags" \
         --stop-after-init --workers=0 --max-cron-threads=0 --http-interface=127.0.0.1 \
-        --http-port="${JXC_TEST_HTTP_PORT:-8169}" --logfile="$log"
+        --http-port="$(free_port)" --logfile="$log"
     rc=$?
     set -e
     # print every warning/error record with its traceback
