@@ -22,7 +22,7 @@ TEMPLATE_RECIPE="v1 no-demo zh_CN assets"   # change to force new template datab
 
 DEBS=(postgresql postgresql-contrib wkhtmltopdf fonts-noto-cjk fonts-wqy-zenhei chromium
       poppler-utils libldap2-dev libsasl2-dev libpq-dev build-essential python3-dev python3-venv
-      gettext git xfonts-75dpi xfonts-base fontconfig libxrender1 libxext6)
+      gettext git curl xfonts-75dpi xfonts-base fontconfig libxrender1 libxext6)
 PY_TOOLS=(psycopg2-binary pytest==9.* pytest-odoo==2.3.0 pytest-xdist websocket-client
           ruff pylint-odoo oca-odoo-pre-commit-hooks cn2an requests whool)
 

@@ -98,7 +98,7 @@ if [ $run_pytest = 1 ]; then
     say "pytest tests/ (real servers, RPC, browser, concurrency)"
     out=$LOG_DIR/test-pytest-$(date +%Y%m%d-%H%M%S).log
     set +e
-    JXC_TEST_DB=$run_db pytest tests -p no:cacheprovider -rfEs --color=no 2>&1 | tee "$out"
+    JXC_TEMPLATE_DB=$TEMPLATE_DB pytest tests -rfEs --color=no 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     set -e
     last=$(grep -E '^=+ .* in [0-9.]+s' "$out" | tail -1)

@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# One command: PostgreSQL, Odoo 18 with the three addons, Simplified Chinese and the Chinese demo
+# data, served at http://127.0.0.1:8069 by a multi-process server (2 HTTP workers + cron).
+# Re-runnable: an existing database is kept (updated when the addons changed) and the server
+# restarted. Settings (environment): JXC_DEMO_DB (jxc_demo), JXC_HTTP_PORT (8069),
+# JXC_GEVENT_PORT (8072), JXC_PIDFILE, ODOO_SRC (/opt/odoo), JXC_HOME (/var/lib/jxc).
+#   bash scripts/demo.sh           start (or restart)
+#   bash scripts/demo.sh --stop    stop the server
+source "$(dirname "$0")/common.sh"
+
+DB=${JXC_DEMO_DB:-jxc_demo}
+PORT=${JXC_HTTP_PORT:-8069}
+GEVENT_PORT=${JXC_GEVENT_PORT:-8072}
+PIDFILE=${JXC_PIDFILE:-$JXC_HOME/odoo-$DB.pid}
+LOG=$LOG_DIR/odoo-$DB.log
+STAMP=$JXC_HOME/demo-$DB.hash
+
+stop_server() {
+    [ -f "$PIDFILE" ] || return 0
+    local pid i
+    pid=$(cat "$PIDFILE")
+    if kill -0 "$pid" 2>/dev/null; then
+        say "stopping the Odoo server (pid $pid)"
+        kill "$pid"
+        for i in $(seq 1 30); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$PIDFILE"
+}
+
+if [ "${1:-}" = --stop ]; then
+    stop_server
+    exit 0
+fi
+
+ensure_all
+mkdir -p "$LOG_DIR" "$(dirname "$PIDFILE")"
+stop_server
+hash=$(addons_hash)
+if ! db_exists "$DB"; then
+    say "creating database $DB with the addons, zh_CN and the Chinese demo data (a few minutes)"
+    install_log=$LOG_DIR/install-$DB.log
+    odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init --no-http \
+        --max-cron-threads=0 --logfile="$install_log" \
+        || { drop_db "$DB"; die "installing the addons into $DB failed (see $install_log)."; }
+    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$install_log"; then
+        grep -E -A15 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$install_log" | head -40 >&2
+        drop_db "$DB"
+        die "installing the addons into $DB logged errors (see $install_log)."
+    fi
+    echo "$hash" >"$STAMP"
+elif [ "$(cat "$STAMP" 2>/dev/null)" != "$hash" ]; then
+    say "updating the addons in $DB"
+    odoo_bin -d "$DB" -u "$ADDONS" --stop-after-init --no-http --max-cron-threads=0 \
+        --logfile="$LOG_DIR/update-$DB.log" || die "updating $DB failed (see $LOG_DIR/update-$DB.log)."
+    echo "$hash" >"$STAMP"
+fi
+
+url=http://127.0.0.1:$PORT
+# wkhtmltopdf fetches the reports' CSS from web.base.url: point it at this server
+psql -d "$DB" -qc "UPDATE ir_config_parameter SET value = '$url' WHERE key = 'web.base.url'" >/dev/null
+
+say "starting Odoo ($DB) on $url with 2 workers and cron; log: $LOG"
+setsid nohup "$VENV/bin/python" "$ODOO_SRC/odoo-bin" \
+    --addons-path="$(addons_path)" --data-dir="$DATA_DIR" \
+    --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD" \
+    -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
+    --gevent-port="$GEVENT_PORT" --workers=2 --max-cron-threads=1 \
+    --pidfile="$PIDFILE" --logfile="$LOG" </dev/null >/dev/null 2>&1 &
+for _ in $(seq 1 90); do
+    if curl -fsS "$url/web/health" >/dev/null 2>&1; then
+        cat <<EOF
+[jxc] Odoo is up: $url   (database $DB, pid $(cat "$PIDFILE" 2>/dev/null))
+      log in as  admin / admin      (管理员, 上海鸿运商贸有限公司)
+                 sales / sales      (销售员 张伟)       sales2 / sales2  (销售员 赵敏)
+                 approver / approver (审核员 李娜)      warehouse / warehouse (仓管 王强)
+                 buyer / buyer      (采购 刘洋)         finance / finance (财务 陈静)
+      stop with: bash scripts/demo.sh --stop
+EOF
+        exit 0
+    fi
+    sleep 1
+done
+tail -20 "$LOG" >&2
+die "Odoo did not answer on $url/web/health within 90 s (see $LOG)."

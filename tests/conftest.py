@@ -1,0 +1,253 @@
+"""Fixtures for the repository-level tests: real databases, real Odoo servers, JSON-RPC.
+
+These tests run through ``scripts/test.sh``, which builds the template database (the three
+addons installed, no demo, zh_CN loaded) and exports ``JXC_TEMPLATE_DB``. Without it the session
+fails: a test run without Odoo is a failure, never a skip.
+"""
+
+import contextlib
+import itertools
+import os
+import signal
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+
+import psycopg2
+import pytest
+import requests
+
+REPO = Path(__file__).resolve().parents[1]
+ODOO_SRC = Path(os.environ.get("ODOO_SRC", "/opt/odoo"))
+JXC_HOME = Path(os.environ.get("JXC_HOME", "/var/lib/jxc"))
+VENV_PYTHON = JXC_HOME / "venv" / "bin" / "python"
+DATA_DIR = JXC_HOME / "data"
+PG = {
+    "host": os.environ.get("PGHOST", "127.0.0.1"),
+    "port": os.environ.get("PGPORT", "5432"),
+    "user": os.environ.get("PGUSER", "jxc"),
+    "password": os.environ.get("PGPASSWORD", "jxc"),
+}
+ADMIN = ("admin", "admin")
+
+
+def pytest_sessionstart(session):
+    missing = [p for p in (ODOO_SRC / "odoo-bin", VENV_PYTHON) if not p.exists()]
+    if missing or not os.environ.get("JXC_TEMPLATE_DB"):
+        raise pytest.UsageError(
+            "run these tests through `bash scripts/test.sh` (needs Odoo at ODOO_SRC, the venv "
+            f"and a template database); missing: {missing or 'JXC_TEMPLATE_DB'}"
+        )
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def odoo_cmd(*args):
+    """odoo-bin with the suite's addons path, data dir and database credentials."""
+    return [
+        str(VENV_PYTHON),
+        str(ODOO_SRC / "odoo-bin"),
+        f"--addons-path={ODOO_SRC}/addons,{ODOO_SRC}/odoo/addons,{REPO}",
+        f"--data-dir={DATA_DIR}",
+        f"--db_host={PG['host']}",
+        f"--db_port={PG['port']}",
+        f"--db_user={PG['user']}",
+        f"--db_password={PG['password']}",
+        *args,
+    ]
+
+
+@contextlib.contextmanager
+def pg_cursor(dbname="postgres"):
+    """An autocommit cursor (psycopg2's ``with conn`` would open a transaction block)."""
+    conn = psycopg2.connect(dbname=dbname, **PG)
+    conn.autocommit = True
+    try:
+        with conn.cursor() as cr:
+            yield cr
+    finally:
+        conn.close()
+
+
+def copy_template(name):
+    """createdb -T for the template, with its filestore."""
+    template = os.environ["JXC_TEMPLATE_DB"]
+    drop_db(name)
+    with pg_cursor() as cr:
+        cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    src = DATA_DIR / "filestore" / template
+    if src.exists():
+        subprocess.run(["cp", "-a", str(src), str(DATA_DIR / "filestore" / name)], check=True)
+    return name
+
+
+def drop_db(name):
+    with pg_cursor() as cr:
+        cr.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    subprocess.run(["rm", "-rf", str(DATA_DIR / "filestore" / name)], check=True)
+
+
+class RpcError(Exception):
+    """An error answered by Odoo over JSON-RPC; ``name`` is the exception's class path."""
+
+    def __init__(self, error):
+        data = error.get("data", {})
+        self.name = data.get("name", "")
+        self.message = data.get("message") or error.get("message", "")
+        super().__init__(f"{self.name}: {self.message}")
+
+
+class Rpc:
+    """A JSON-RPC client logged in as one user (``/jsonrpc``, like any external caller)."""
+
+    _ids = itertools.count(1)
+
+    def __init__(self, url, db, login, password, lang="zh_CN"):
+        self.url, self.db, self.login, self.password = url, db, login, password
+        self.context = {"lang": lang}
+        self.uid = self._call("common", "login", db, login, password)
+        if not self.uid:
+            raise AssertionError(f"login {login!r} refused by {url}")
+
+    def _call(self, service, method, *args):
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "id": next(self._ids),
+            "params": {"service": service, "method": method, "args": args},
+        }
+        answer = requests.post(f"{self.url}/jsonrpc", json=payload, timeout=300).json()
+        if "error" in answer:
+            raise RpcError(answer["error"])
+        return answer.get("result")  # Odoo omits result when a method returns None
+
+    def call(self, model, method, *args, **kwargs):
+        kwargs.setdefault("context", self.context)
+        return self._call(
+            "object",
+            "execute_kw",
+            self.db,
+            self.uid,
+            self.password,
+            model,
+            method,
+            list(args),
+            kwargs,
+        )
+
+    def ref(self, xmlid):
+        module, name = xmlid.split(".")
+        found = self.call(
+            "ir.model.data",
+            "search_read",
+            [("module", "=", module), ("name", "=", name)],
+            ["res_id"],
+        )
+        assert found, f"no record {xmlid}"
+        return found[0]["res_id"]
+
+
+class OdooServer:
+    """A real multi-process Odoo server (HTTP workers + optional cron) on its own database."""
+
+    def __init__(self, db, workers=2, cron=False):
+        self.db = db
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.logfile = JXC_HOME / "log" / f"pytest-{db}.log"
+        self.pidfile = JXC_HOME / f"pytest-{db}.pid"
+        self.args = odoo_cmd(
+            "-d",
+            db,
+            f"--db-filter=^{db}$",
+            "--http-interface=127.0.0.1",
+            f"--http-port={self.port}",
+            f"--gevent-port={free_port()}",
+            f"--workers={workers}",
+            f"--max-cron-threads={1 if cron else 0}",
+            f"--pidfile={self.pidfile}",
+            f"--logfile={self.logfile}",
+        )
+        self.proc = None
+
+    def start(self, timeout=90):
+        with pg_cursor(self.db) as cr:
+            # wkhtmltopdf fetches the report CSS from web.base.url
+            cr.execute(
+                "UPDATE ir_config_parameter SET value = %s WHERE key = 'web.base.url'", [self.url]
+            )
+        self.proc = subprocess.Popen(
+            self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"Odoo exited with {self.proc.returncode}; see {self.logfile}")
+            try:
+                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
+                    return self
+            except requests.ConnectionError:
+                pass
+            time.sleep(0.5)
+        self.stop()
+        raise AssertionError(f"Odoo did not answer within {timeout}s; see {self.logfile}")
+
+    def rpc(self, login, password=None, lang="zh_CN"):
+        return Rpc(self.url, self.db, login, password or login, lang=lang)
+
+    def admin(self):
+        return self.rpc(*ADMIN, lang="en_US")
+
+    def create_user(self, login, groups, name=None, company_xmlid=None):
+        """Create a user with exactly these groups (xmlids); password = login."""
+        admin = self.admin()
+        group_ids = [admin.ref(g) for g in groups]
+        vals = {
+            "name": name or login,
+            "login": login,
+            "password": login,
+            "lang": "zh_CN",
+            "groups_id": [(6, 0, group_ids)],
+        }
+        if company_xmlid:
+            company_id = admin.ref(company_xmlid)
+            vals.update(company_id=company_id, company_ids=[(6, 0, [company_id])])
+        admin.call("res.users", "create", vals)
+        return self.rpc(login)
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def unique_db(prefix):
+    return f"jxc_{prefix}_{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def fresh_db():
+    """A throw-away copy of the template database (dropped afterwards)."""
+    name = copy_template(unique_db("py"))
+    yield name
+    drop_db(name)
+
+
+@pytest.fixture(scope="module")
+def odoo_server():
+    """A running 2-worker Odoo server on its own copy of the template, for one test module."""
+    db = copy_template(unique_db("srv"))
+    server = OdooServer(db).start()
+    yield server
+    server.stop()
+    drop_db(db)
