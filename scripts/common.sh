@@ -49,7 +49,7 @@ ensure_debs() {
 
 ensure_odoo_src() {
     if [ ! -f "$ODOO_SRC/odoo-bin" ]; then
-        if git ls-remote --exit-code "$ODOO_BRANCH_URL" 18.0 >/dev/null 2>&1; then
+        if timeout 60 git ls-remote --exit-code "$ODOO_BRANCH_URL" 18.0 >/dev/null 2>&1; then
             say "no Odoo source at $ODOO_SRC: cloning the official 18.0 branch"
             git clone -q --depth 1 --branch 18.0 "$ODOO_BRANCH_URL" "$ODOO_SRC"
         else
@@ -91,7 +91,8 @@ ensure_venv() {
     mkdir -p "$JXC_HOME" "$DATA_DIR" "$LOG_DIR"
     local reqs stamp want
     reqs=$JXC_HOME/odoo-requirements.txt
-    python3 "$REPO/scripts/odoo_requirements.py" "$ODOO_SRC/requirements.txt" >"$reqs.new"
+    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV" || die "python3 -m venv failed (apt-get install python3-venv)."
+    "$VENV/bin/python" "$REPO/scripts/odoo_requirements.py" "$ODOO_SRC/requirements.txt" >"$reqs.new"
     want=$(cat "$reqs.new" <(printf '%s\n' "${PY_TOOLS[@]}") <(echo "$ODOO_SRC") | sha1sum | cut -c1-16)
     stamp=$VENV/.jxc-stamp
     if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
@@ -100,7 +101,6 @@ ensure_venv() {
     fi
     mv "$reqs.new" "$reqs"
     say "installing Odoo's Python requirements and tools into $VENV (a few minutes the first time)"
-    [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
     "$VENV/bin/pip" install -q -U pip wheel setuptools >"$LOG_DIR/pip.log" 2>&1
     "$VENV/bin/pip" install -q -r "$reqs" "${PY_TOOLS[@]}" >>"$LOG_DIR/pip.log" 2>&1 \
         || die "pip install failed (see $LOG_DIR/pip.log)."
@@ -148,7 +148,7 @@ odoo_bin() {
     "$VENV/bin/python" "$ODOO_SRC/odoo-bin" "${cmd[@]}" \
         --addons-path="$(addons_path)" --data-dir="$DATA_DIR" \
         --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD" \
-        "$@"
+        "$@" 2> >(grep -v "^Running as user 'root' is a security risk.$" >&2)
 }
 
 db_exists() {

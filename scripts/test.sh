@@ -101,11 +101,10 @@ if [ $run_pytest = 1 ]; then
     JXC_TEMPLATE_DB=$TEMPLATE_DB pytest tests -rfEs --color=no 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     set -e
-    last=$(grep -E '^=+ .* in [0-9.]+s' "$out" | tail -1)
-    p=$(grep -oE '[0-9]+ passed' <<<"$last" | cut -d' ' -f1); p=${p:-0}
-    f=$(grep -oE '[0-9]+ failed' <<<"$last" | cut -d' ' -f1); f=${f:-0}
-    e=$(grep -oE '[0-9]+ errors?' <<<"$last" | cut -d' ' -f1); e=${e:-0}
-    s=$(grep -oE '[0-9]+ skipped' <<<"$last" | cut -d' ' -f1); s=${s:-0}
+    last=$(grep -E '^=+ .* in [0-9.]+s' "$out" | tail -1 || true)
+    count() { grep -oE "[0-9]+ $1" <<<"$last" | cut -d' ' -f1 || true; }
+    p=$(count passed); f=$(count failed); e=$(count 'errors?'); s=$(count skipped)
+    p=${p:-0} f=${f:-0} e=${e:-0} s=${s:-0}
     bad=$((f + e + s))
     [ "$s" -eq 0 ] || say "FAILED: $s pytest test(s) skipped; a skipped test is not a passed one"
     [ $((p + bad)) -gt 0 ] || { say "FAILED: pytest ran no test (exit $rc)"; bad=1; }
