@@ -1,1 +1,1 @@
-
+from . import sale_order, stock_picking

@@ -1,1 +1,9 @@
-from . import test_install
+from . import (
+    test_amount_to_chinese,
+    test_analysis,
+    test_customer_statement,
+    test_delivery_slip,
+    test_install,
+    test_pdf,
+    test_sale_slip,
+)

@@ -1,0 +1,70 @@
+from odoo.tests import tagged
+
+from .common import ReportExtCommon
+
+
+@tagged("post_install", "-at_install")
+class TestDeliverySlip(ReportExtCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._approve(cls.order)
+        cls.picking = cls._deliver(cls.order)
+        cls.stock_user = cls.env["res.users"].create(
+            {
+                "name": "仓管员",
+                "login": "jxc_stock_user",
+                "lang": "zh_CN",
+                "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
+            }
+        )
+
+    def _render(self, xmlid):
+        report = self.env["ir.actions.report"].with_user(self.stock_user)
+        html, __ = report._render_qweb_html(xmlid, self.picking.ids)
+        return html.decode()
+
+    def test_delivery_slip_lines(self):
+        lines = self.picking._get_delivery_slip_lines()[self.picking.id]
+        by_code = {line["code"]: line for line in lines}
+        self.assertEqual(by_code["BWB-500"]["qty_delivered"], 10.0)
+        # 59 - 10% = 53.1, + 13% = 60.003 per unit
+        self.assertAlmostEqual(by_code["BWB-500"]["price_unit"], 60.003)
+        self.assertAlmostEqual(by_code["FH-01"]["amount"], 3390.0)
+
+    def test_delivery_slip_priced(self):
+        html = self._render("report_ext.action_report_delivery_slip")
+        self.assertIn("送货单", html)
+        self.assertIn(self.picking.name, html)
+        self.assertIn("杭州测试客户有限公司", html)
+        self.assertIn("不锈钢保温杯 500毫升", html)
+        for label in ("送货人", "收货人签收", "承运商", "单价"):
+            self.assertIn(label, html)
+        self.assertIn("人民币叁仟玖佰玖拾元零叁分", html)
+
+    def test_delivery_slip_unpriced(self):
+        html = self._render("report_ext.action_report_delivery_slip_unpriced")
+        self.assertIn("送货单", html)
+        self.assertIn("不锈钢保温杯 500毫升", html)
+        self.assertNotIn("单价", html)
+        self.assertNotIn("人民币", html)
+
+    def test_delivery_slip_without_carrier_module(self):
+        # stock_delivery is not a dependency: carrier fields are read only when present
+        self.assertEqual(
+            self.picking._get_delivery_slip_carrier(),
+            (
+                self.picking["carrier_id"].name or ""
+                if "carrier_id" in self.picking._fields
+                else "",
+                "",
+            ),
+        )
+
+    def test_delivery_slip_paper_format(self):
+        for xmlid in (
+            "report_ext.action_report_delivery_slip",
+            "report_ext.action_report_delivery_slip_unpriced",
+        ):
+            paperformat = self.env.ref(xmlid).paperformat_id
+            self.assertEqual((paperformat.page_width, paperformat.page_height), (241, 280))
