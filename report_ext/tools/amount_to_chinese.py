@@ -34,19 +34,21 @@ def amount_to_chinese(amount, env=None, prefix="人民币"):
     :param prefix: text put before the amount (``""`` for none)
     :raises UserError: when the amount is not a number or beyond ``AMOUNT_CN_MAX``
     """
-    translate = env._ if env is not None else _
+    # _() reads the language from a local variable named context
+    context = {"lang": (env.lang if env is not None else None) or "en_US"}  # noqa: F841
     try:
         # str() of a float is its shortest repr: 1.005 stays "1.005" and rounds to 1.01
         value = Decimal(str(amount)).quantize(CENT, rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError, TypeError) as e:
-        raise UserError(translate("%(amount)s is not an amount.", amount=amount)) from e
+        raise UserError(_("%(amount)s is not an amount.", amount=amount)) from e
     if abs(value) > AMOUNT_CN_MAX:
+        amount_text, max_text = f"{value:,.2f}", f"{AMOUNT_CN_MAX:,.2f}"
         raise UserError(
-            translate(
+            _(
                 "The amount %(amount)s is too large to be written in Chinese capitals "
                 "(at most %(max)s).",
-                amount=f"{value:,.2f}",
-                max=f"{AMOUNT_CN_MAX:,.2f}",
+                amount=amount_text,
+                max=max_text,
             )
         )
     if not value:
