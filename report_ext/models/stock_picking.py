@@ -10,24 +10,33 @@ class StockPicking(models.Model):
         Quantities are the delivered (done, or picked/reserved while not done) quantities
         in the move's unit; the unit price is the sale line's discounted price with taxes.
         """
-        self.move_ids.sale_line_id.fetch(["price_reduce_taxinc", "product_uom"])
+        self.move_ids.sale_line_id.fetch(["price_total", "product_uom_qty", "product_uom"])
         result = {}
         for picking in self:
+            currency = picking.company_id.currency_id
             lines = []
             for move in picking.move_ids.filtered(lambda m: m.state != "cancel"):
-                price = move.sale_line_id.price_reduce_taxinc if move.sale_line_id else 0.0
-                if move.sale_line_id and move.sale_line_id.product_uom != move.product_uom:
-                    price = move.sale_line_id.product_uom._compute_price(price, move.product_uom)
+                sale_line = move.sale_line_id
+                # not price_reduce_taxinc: it is rounded to the currency
+                price = (
+                    sale_line.price_total / sale_line.product_uom_qty
+                    if sale_line.product_uom_qty
+                    else 0.0
+                )
+                if sale_line and sale_line.product_uom != move.product_uom:
+                    price = sale_line.product_uom._compute_price(price, move.product_uom)
                 lines.append(
                     {
                         "move": move,
                         "code": move.product_id.default_code or "",
-                        "name": move.product_id.display_name,
+                        "name": move.product_id.with_context(
+                            display_default_code=False
+                        ).display_name,
                         "uom": move.product_uom.name,
                         "qty_ordered": move.product_uom_qty,
                         "qty_delivered": move.quantity,
                         "price_unit": price,
-                        "amount": price * move.quantity,
+                        "amount": currency.round(price * move.quantity),
                     }
                 )
             result[picking.id] = lines

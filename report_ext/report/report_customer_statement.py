@@ -4,7 +4,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from odoo.addons.report_ext.tools import amount_to_chinese
+from ..tools import amount_to_chinese
 
 STATEMENT_TYPES = [
     ("invoice", "Invoices and Payments"),
@@ -153,7 +153,9 @@ class ReportCustomerStatement(models.AbstractModel):
                 SELECT partner.commercial_partner_id AS partner_id, picking.id AS picking_id,
                        picking.name, MAX(move.date)::date AS date, picking.origin,
                        SUM(CASE WHEN dest.usage = 'customer' THEN 1 ELSE -1 END
-                           * move.quantity * COALESCE(line.price_reduce_taxinc, 0)) AS amount
+                           * move.quantity
+                           * COALESCE(line.price_total / NULLIF(line.product_uom_qty, 0), 0)
+                       ) AS amount
                   FROM stock_move move
                   JOIN stock_picking picking ON picking.id = move.picking_id
                   JOIN res_partner partner ON partner.id = picking.partner_id
@@ -190,6 +192,7 @@ class ReportCustomerStatement(models.AbstractModel):
             partners, company, SQL("move.date >= %s AND move.date < %s", start, end)
         )
         for row in rows:
+            row["amount"] = company.currency_id.round(row["amount"])
             statements[row["partner_id"]]["lines"].append(
                 {
                     "date": row["date"],

@@ -1,6 +1,6 @@
 from odoo import api, models
 
-from odoo.addons.report_ext.tools import amount_to_chinese
+from ..tools import amount_to_chinese
 
 
 class ReportDeliverySlip(models.AbstractModel):

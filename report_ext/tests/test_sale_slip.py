@@ -2,7 +2,7 @@ import time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import safe_eval, time as safe_time
 
 from odoo.addons.report_ext.tools import amount_to_chinese
 
@@ -49,7 +49,7 @@ class TestSaleSlip(ReportExtCommon):
     def test_sale_slip_attachment_per_print(self):
         report = self.env.ref(SALE_SLIP)
         self.assertFalse(report.attachment_use, "reprints must render again")
-        name = safe_eval(report.attachment, {"object": self.order, "time": time})
+        name = safe_eval(report.attachment, {"object": self.order, "time": safe_time})
         self.assertTrue(name.startswith(f"销售单-{self.order.name.replace('/', '-')}-"))
         self.assertTrue(name.endswith(".pdf"))
         self.assertIn(time.strftime("%Y%m%d"), name)

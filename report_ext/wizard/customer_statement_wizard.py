@@ -1,7 +1,7 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
-from odoo.addons.report_ext.report.report_customer_statement import STATEMENT_TYPES
+from ..report.report_customer_statement import STATEMENT_TYPES
 
 
 class CustomerStatementWizard(models.TransientModel):
