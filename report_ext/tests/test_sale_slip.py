@@ -2,7 +2,8 @@ import time
 
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools.safe_eval import safe_eval, time as safe_time
+from odoo.tools.safe_eval import safe_eval
+from odoo.tools.safe_eval import time as safe_time
 
 from odoo.addons.report_ext.tools import amount_to_chinese
 

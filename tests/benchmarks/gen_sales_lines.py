@@ -8,7 +8,6 @@ Used by bench_sales_analysis.py; it commits nothing (the caller does).
 
 import time
 
-from odoo import Command
 from odoo.tools import SQL
 
 LINES_PER_ORDER = 10
@@ -16,7 +15,7 @@ TAX_RATE = 0.13
 
 
 def _log(message):
-    print(f"[gen_sales_lines] {message}", flush=True)  # noqa: T201
+    print(f"[gen_sales_lines] {message}", flush=True)
 
 
 def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42):
@@ -63,9 +62,7 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
     _log(f"{n_customers} customers in {time.time() - t0:.1f}s")
 
     # products (ORM: templates, variants and company-dependent cost)
-    categories = env["product.category"].create(
-        [{"name": f"基准类别 {i}"} for i in range(1, 11)]
-    )
+    categories = env["product.category"].create([{"name": f"基准类别 {i}"} for i in range(1, 11)])
     products = env["product.product"].create(
         [
             {
@@ -85,12 +82,8 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
 
     # orders
     n_orders = max(1, n_lines // LINES_PER_ORDER)
-    flow_state = (
-        SQL("'approved'") if "flow_state" in env["sale.order"]._fields else SQL("NULL")
-    )
-    flow_column = (
-        SQL(", flow_state") if "flow_state" in env["sale.order"]._fields else SQL("")
-    )
+    flow_state = SQL("'approved'") if "flow_state" in env["sale.order"]._fields else SQL("NULL")
+    flow_column = SQL(", flow_state") if "flow_state" in env["sale.order"]._fields else SQL("")
     flow_value = SQL(", %s", flow_state) if "flow_state" in env["sale.order"]._fields else SQL("")
     cr.execute(
         SQL(
@@ -200,6 +193,3 @@ def main(env, args):
     n_lines = int(args[0]) if args else 1_000_000
     generate(env, n_lines)
     env.cr.commit()
-
-
-__all__ = ["Command", "generate", "main"]
