@@ -76,7 +76,7 @@ if [ $run_odoo = 1 ]; then
     set -e
     # print every warning/error record with its traceback
     awk '/^[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9] /{show = ($4 == "WARNING" || $4 == "ERROR" || $4 == "CRITICAL")} show' "$log" \
-        | grep -v 'odoo.tests.result: .* when loading database' || true
+        | grep -v -e 'odoo.tests.result: .* when loading database' -e '^QSslSocket: ' || true
     summary=$(grep -oE '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests when loading' "$log" | tail -1)
     skipped=$(grep -cE '^[0-9-]+ [0-9:,]+ [0-9]+ INFO \S+ \S+: skipped ' "$log" || true)
     if [ -z "$summary" ]; then
