@@ -43,8 +43,10 @@ if ! db_exists "$DB"; then
     odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init --no-http \
         --max-cron-threads=0 --logfile="$install_log" \
         || { drop_db "$DB"; die "installing the addons into $DB failed (see $install_log)."; }
-    if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$install_log"; then
-        grep -E -A15 '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$install_log" | head -40 >&2
+    # Odoo only warns when demo data fails (and installs without it): that is a failure here
+    bad='^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) |demo data failed to install'
+    if grep -qE "$bad" "$install_log"; then
+        grep -E -A40 "$bad" "$install_log" | head -80 >&2
         drop_db "$DB"
         die "installing the addons into $DB logged errors (see $install_log)."
     fi
