@@ -11,6 +11,15 @@
     "data": [
         "security/sale_order_ext_groups.xml",
         "security/ir.model.access.csv",
+        "security/ir_rules.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
+        "views/sale_order_views.xml",
+        "views/sale_approval_rule_views.xml",
+        "views/stock_picking_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sale_order_ext_menus.xml",
     ],
     "demo": [
         "demo/res_company_demo.xml",
@@ -18,7 +27,9 @@
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
+        "demo/sale_approval_rule_demo.xml",
     ],
+    "post_init_hook": "_post_init_hook",
     "installable": True,
     "application": False,
 }

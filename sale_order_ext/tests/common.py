@@ -1,23 +1,33 @@
+from odoo import Command
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
 
 
 class SaleOrderExtCommon(BaseCommon):
-    """Users of every role, a customer and a storable product, in the main company."""
+    """Users of every role, a complete customer and storable products, in the main company."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.company = cls.env.company
+        cls.company.write({"sale_review_required": False, "sale_allow_self_approval": False})
         cls.salesman = new_test_user(
             cls.env, login="jxc_salesman", groups="sales_team.group_sale_salesman", lang="zh_CN"
         )
         cls.approver = new_test_user(
             cls.env, login="jxc_approver", groups="sale_order_ext.group_sale_approver", lang="zh_CN"
         )
+        cls.manager = new_test_user(
+            cls.env, login="jxc_manager", groups="sales_team.group_sale_manager", lang="zh_CN"
+        )
         cls.customer = cls.env["res.partner"].create(
-            {"name": "杭州测试客户有限公司", "phone": "0571-88886666", "street": "文三路 1 号"}
+            {
+                "name": "杭州测试客户有限公司",
+                "phone": "0571-88886666",
+                "street": "文三路 1 号",
+                "city": "杭州",
+            }
         )
         cls.product = cls.env["product.product"].create(
             {
@@ -28,4 +38,37 @@ class SaleOrderExtCommon(BaseCommon):
                 "list_price": 59.0,
                 "standard_price": 30.0,
             }
+        )
+        cls.product_b = cls.env["product.product"].create(
+            {
+                "name": "无线鼠标",
+                "default_code": "DZ-001",
+                "type": "consu",
+                "is_storable": True,
+                "list_price": 79.0,
+                "standard_price": 41.0,
+            }
+        )
+
+    @classmethod
+    def _create_order(cls, user=None, lines=None, partner=None, **vals):
+        """A quotation created by `user` (the salesman by default)."""
+        user = user or cls.salesman
+        lines = lines or [(cls.product, 2, 59.0)]
+        return (
+            cls.env["sale.order"]
+            .with_user(user)
+            .create(
+                {
+                    "partner_id": (partner or cls.customer).id,
+                    "user_id": user.id,
+                    "order_line": [
+                        Command.create(
+                            {"product_id": p.id, "product_uom_qty": q, "price_unit": price}
+                        )
+                        for p, q, price in lines
+                    ],
+                    **vals,
+                }
+            )
         )

@@ -1,0 +1,37 @@
+from odoo import api, fields, models
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    sale_review_required = fields.Boolean(
+        string="Every Order Needs Review",
+        help="Off: an order that triggers no approval rule and has no blocking check is approved on submit.",
+    )
+    sale_allow_self_approval = fields.Boolean(string="Allow Self-Approval")
+    sale_min_margin = fields.Float(
+        string="Minimum Margin over Cost (%)", help="Price floor = cost x (1 + this margin)."
+    )
+    sale_max_discount = fields.Float(string="Maximum Discount (%)", help="0 = no limit.")
+    sale_duplicate_days = fields.Integer(string="Duplicate Order Window (days)", default=7)
+    sale_overdue_days = fields.Integer(string="Overdue Beyond (days)", default=30)
+    sale_rereview_policy = fields.Selection(
+        [("any", "Any change"), ("increase", "Increases only")],
+        string="Re-review Approved Orders On",
+        default="any",
+        required=True,
+    )
+    sale_review_reminder_hours = fields.Integer(string="Remind Approvers After (hours)", default=24)
+    sale_review_escalate = fields.Boolean(string="Escalate to the Next Level")
+    sale_done_requires_sign = fields.Boolean(string="Completion Requires Sign-off", default=True)
+    sale_done_requires_invoice = fields.Boolean(
+        string="Completion Requires Invoicing", default=True
+    )
+    sale_done_requires_payment = fields.Boolean(string="Completion Requires Payment", default=True)
+    sale_unsigned_days = fields.Integer(string="Unsigned Deliveries After (days)", default=3)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        companies = super().create(vals_list)
+        self.env["sale.review.check"].sudo()._seed(companies)
+        return companies

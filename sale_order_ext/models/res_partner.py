@@ -1,0 +1,11 @@
+from odoo import fields, models
+
+CUSTOMER_GRADE = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    customer_grade = fields.Selection(
+        CUSTOMER_GRADE, string="Customer Grade", help="Used by approval rules and sales analysis."
+    )
