@@ -588,20 +588,16 @@ class SaleOrder(models.Model):
                 lambda line: not line.display_type and not line.is_downpayment
             )
             company = order.company_id
-            add(
-                order,
-                "line_quantity",
-                [
+            qty_failures = []
+            for line in lines.filtered(lambda ln: ln.product_uom_qty <= 0):
+                qty_failures.append(
                     _(
                         "%(product)s: quantity %(qty)s",
-                        product=line.name.split("\n")[0],
+                        product=line.product_id.display_name,
                         qty=line.product_uom_qty,
                     )
-                    for line in lines
-                    if line.product_uom_qty <= 0
-                ],
-                _("Every line has a quantity."),
-            )
+                )
+            add(order, "line_quantity", qty_failures, _("Every line has a quantity."))
             price_failures = []
             for line in lines:
                 product = line.product_id.with_company(company)
@@ -671,20 +667,17 @@ class SaleOrder(models.Model):
             blocked = [
                 p for p in (order.partner_id | partner) if p.sale_warn in ("block", "warning")
             ]
-            add(
-                order,
-                "partner_blocked",
-                [
-                    _(
-                        "%(partner)s: %(message)s",
-                        partner=p.name,
-                        message=p.sale_warn_msg or _("on hold"),
+            block_failures = []
+            for p in blocked:
+                if p.sale_warn == "block":
+                    block_failures.append(
+                        _(
+                            "%(partner)s: %(message)s",
+                            partner=p.name,
+                            message=p.sale_warn_msg or _("on hold"),
+                        )
                     )
-                    for p in blocked
-                    if p.sale_warn == "block"
-                ],
-                _("The customer is not on hold."),
-            )
+            add(order, "partner_blocked", block_failures, _("The customer is not on hold."))
             if blocked and not any(p.sale_warn == "block" for p in blocked):
                 results[order.id][-1].update(
                     severity="warning", message="; ".join(p.sale_warn_msg or "" for p in blocked)
