@@ -273,8 +273,17 @@ class SaleOrder(models.Model):
             .sudo()
             .search([("company_id", "in", self.company_id.ids)])
         )
-        check_configs = self.env["sale.review.check"].sudo()._get_configs(self.company_id)
-        default_group = self.env.ref("sale_order_ext.group_sale_approver")
+        has_blocking = any(
+            c["severity"] == "blocking" for checks in results.values() for c in checks
+        )
+        check_configs = (
+            self.env["sale.review.check"].sudo()._get_configs(self.company_id)
+            if has_blocking
+            else {}
+        )
+        approver_group = self.env["res.groups"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("sale_order_ext.group_sale_approver")
+        )
         approvals, auto = [], self.browse()
         for order in self:
             checks = results.get(order.id, [])
@@ -288,7 +297,7 @@ class SaleOrder(models.Model):
                             "check_code": check["code"],
                             "name": _("Override: %(message)s", message=check["message"]),
                             "group_id": (config and config.override_group_id.id)
-                            or default_group.id,
+                            or approver_group.id,
                         }
                     )
             for rule in rules.filtered(lambda r, o=order: r.company_id == o.company_id):
@@ -303,7 +312,7 @@ class SaleOrder(models.Model):
                     )
             if not steps and order.company_id.sale_review_required:
                 steps.append(
-                    {"sequence": 10, "name": _("Sales review"), "group_id": default_group.id}
+                    {"sequence": 10, "name": _("Sales review"), "group_id": approver_group.id}
                 )
             if steps:
                 approvals += [dict(step, order_id=order.id, state="pending") for step in steps]
@@ -313,8 +322,7 @@ class SaleOrder(models.Model):
             self.env["sale.order.approval"].sudo().create(approvals)
             (self - auto)._notify_next_approvers()
         if auto:
-            body = _("No approval rule applies and every check passed: approved automatically.")
-            auto._message_log_batch(bodies=dict.fromkeys(auto.ids, body))
+            # no chat message here (queries on the hot path): the tracked flow state says it
             auto._set_approved(approver=False)
 
     def action_approve(self):

@@ -2,3 +2,4 @@ from . import test_install
 from . import test_review_flow
 from . import test_bypass
 from . import test_review_checks
+from . import test_performance

@@ -1,0 +1,61 @@
+import logging
+
+from odoo.tests import tagged
+
+from odoo.addons.sale_order_ext.models.sale_order import _APPROVAL_TOKEN
+
+from .common import SaleOrderExtCommon
+
+_logger = logging.getLogger(__name__)
+
+
+@tagged("post_install", "-at_install")
+class TestReviewQueryBudget(SaleOrderExtCommon):
+    """Submit + (auto-)approve + confirm vs. Odoo's plain action_confirm, same orders."""
+
+    def _queries(self, func):
+        self.env.flush_all()
+        self.env.invalidate_all()
+        start = self.cr.sql_log_count
+        func()
+        self.env.flush_all()
+        return self.cr.sql_log_count - start
+
+    def _plain_confirm(self, order):
+        # what Odoo does without this addon: action_confirm on an order nobody reviewed
+        order.with_context(sale_order_ext_review=_APPROVAL_TOKEN).write(
+            {"approval_state": "approved"}
+        )
+        return self._queries(order.action_confirm)
+
+    def test_submit_approve_confirm_budget(self):
+        # warm up both paths (first calls fill registry-level caches)
+        self._plain_confirm(
+            self._create_order(lines=[(self.product, 1, 59.0)], client_order_ref="W1")
+        )
+        self._create_order(
+            lines=[(self.product, 1, 59.0)], client_order_ref="W2"
+        ).action_submit_review()
+        extra = {}
+        for run in ("warmup", "measure"):  # like @warmup: only the second pass counts
+            for n in (1, 10, 50):
+                lines = [(self.product, 1, 59.0)] * n
+                plain = self._plain_confirm(
+                    self._create_order(lines=lines, client_order_ref=f"P{run}{n}")
+                )
+                order = self._create_order(lines=lines, client_order_ref=f"R{run}{n}")
+                reviewed = self._queries(order.action_submit_review)
+                self.assertEqual(order.state, "sale")
+                extra[n] = reviewed - plain
+                if run == "measure":
+                    _logger.info(
+                        "FIGURE review_overhead_queries lines=%s plain=%s reviewed=%s extra=%s",
+                        n,
+                        plain,
+                        reviewed,
+                        extra[n],
+                    )
+        self.assertLessEqual(max(extra.values()), 10, extra)
+        self.assertLessEqual(
+            max(extra.values()) - min(extra.values()), 2, f"no per-line growth: {extra}"
+        )
