@@ -526,18 +526,27 @@ class SaleOrder(models.Model):
                 lambda u, o=order: o.company_id in u.company_ids and u.active and not u.share
             )
             for user in users[:20]:
-                order.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    user_id=user.id,
-                    summary=_("Review %(order)s", order=order.name),
+                order._schedule_review_activity(
+                    activity_type, user, _("Review %(order)s", order=order.name)
                 )
+
+    def _schedule_review_activity(self, activity_type, user, summary):
+        # in-app only (activity menu): Odoo's e-mail notice of a new activity would fail for
+        # senders without an e-mail address and cost queries on the approval path
+        if isinstance(activity_type, str):
+            activity_type = self.env.ref(activity_type)
+        self.with_context(mail_activity_quick_update=True).activity_schedule(
+            activity_type_id=activity_type.id, user_id=user.id, summary=summary
+        )
 
     def _notify_salesperson(self, message):
         self.ensure_one()
-        self.activity_feedback(["sale_order_ext.mail_activity_type_sale_review"])
-        self.message_post(
-            body=message, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_note"
-        )
+        # close the approvers' to-dos, log the outcome, and tell the salesperson with an activity
+        # (a logged note needs no sender e-mail address, unlike message_post)
+        self.activity_unlink(["sale_order_ext.mail_activity_type_sale_review"])
+        self._message_log(body=message)
+        if self.user_id and self.user_id != self.env.user:
+            self._schedule_review_activity("mail.mail_activity_data_todo", self.user_id, message)
 
     # ------------------------------------------------------------------ review checklist
     @api.model
@@ -873,10 +882,10 @@ class SaleOrder(models.Model):
             for user in users:
                 if (order.id, user.id) in has_open:
                     continue
-                order.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    user_id=user.id,
-                    summary=_("Reminder: %(order)s is waiting for your review", order=order.name),
+                order._schedule_review_activity(
+                    activity_type,
+                    user,
+                    _("Reminder: %(order)s is waiting for your review", order=order.name),
                 )
             done += 1
         self.env["ir.cron"]._notify_progress(done=done, remaining=max(len(late) - batch_size, 0))

@@ -57,6 +57,10 @@ class TestReviewFlow(SaleOrderExtCommon):
         )
         self.assertEqual(order.approval_ids.mapped("state"), ["rejected"])
         self.assertEqual(order.approval_ids.reason, "价格太低")
+        self.assertIn(self.salesman, order.activity_ids.user_id, "the salesperson is told")
+        self.assertNotIn(
+            self.approver, order.activity_ids.user_id, "the approvers' to-do is closed"
+        )
         order.order_line.price_unit = 65
         order.action_submit_review()
         self.assertEqual(order.approval_state, "to_review")

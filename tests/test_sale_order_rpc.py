@@ -1,0 +1,138 @@
+"""The review rules hold for an external JSON-RPC caller on a real multi-worker server."""
+
+import pytest
+
+from .conftest import RpcError
+
+
+@pytest.fixture(scope="module")
+def actors(odoo_server):
+    admin = odoo_server.admin()
+    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    salesman = odoo_server.create_user(
+        "rpc_sales", ["sales_team.group_sale_salesman"], name="RPC 销售员"
+    )
+    approver = odoo_server.create_user(
+        "rpc_approver", ["sale_order_ext.group_sale_approver"], name="RPC 审核员"
+    )
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "RPC 客户", "street": "人民路 1 号", "city": "上海", "phone": "021-1"},
+    )
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {
+            "name": "RPC 产品",
+            "type": "consu",
+            "is_storable": True,
+            "list_price": 10,
+            "standard_price": 5,
+        },
+    )
+    return {"sales": salesman, "approver": approver, "partner": partner_id, "product": product_id}
+
+
+def new_order(actors):
+    return actors["sales"].call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": actors["partner"],
+            "order_line": [
+                (0, 0, {"product_id": actors["product"], "product_uom_qty": 1, "price_unit": 10})
+            ],
+        },
+    )
+
+
+def read_order(rpc, order_id):
+    return rpc.call("sale.order", "read", [order_id], ["state", "approval_state", "flow_state"])[0]
+
+
+def assert_refused(call, *exceptions):
+    with pytest.raises(RpcError) as err:
+        call()
+    assert err.value.name in exceptions, err.value
+    return err.value
+
+
+def test_salesman_cannot_confirm_over_rpc(actors):
+    sales = actors["sales"]
+    order_id = new_order(actors)
+    err = assert_refused(
+        lambda: sales.call("sale.order", "action_confirm", [order_id]), "odoo.exceptions.UserError"
+    )
+    assert "提交审核" in err.message  # translated for the zh_CN caller
+    assert_refused(
+        lambda: sales.call("sale.order", "write", [order_id], {"state": "sale"}),
+        "odoo.exceptions.UserError",
+    )
+    for vals in ({"approval_state": "approved"}, {"approved_by_id": sales.uid}):
+        assert_refused(
+            lambda v=vals: sales.call("sale.order", "write", [order_id], v),
+            "odoo.exceptions.AccessError",
+        )
+    forged = dict(sales.context, sale_order_ext_review=True)
+    assert_refused(
+        lambda: sales.call(
+            "sale.order", "write", [order_id], {"approval_state": "approved"}, context=forged
+        ),
+        "odoo.exceptions.AccessError",
+    )
+    assert_refused(
+        lambda: sales.call(
+            "sale.order",
+            "create",
+            {"partner_id": actors["partner"], "state": "sale", "approval_state": "approved"},
+        ),
+        "odoo.exceptions.AccessError",
+        "odoo.exceptions.UserError",
+    )
+    # private methods are not reachable over RPC
+    assert_refused(
+        lambda: sales.call("sale.order", "_set_approved", [order_id], False),
+        "odoo.exceptions.AccessError",
+    )
+    assert read_order(sales, order_id) == {
+        "id": order_id,
+        "state": "draft",
+        "approval_state": "draft",
+        "flow_state": "draft",
+    }
+
+
+def test_review_over_rpc(actors):
+    sales, approver = actors["sales"], actors["approver"]
+    order_id = new_order(actors)
+    sales.call("sale.order", "action_submit_review", [order_id])
+    assert read_order(sales, order_id)["flow_state"] == "to_review"
+    assert_refused(
+        lambda: sales.call("sale.order", "action_approve", [order_id]),
+        "odoo.exceptions.AccessError",
+    )
+    assert_refused(
+        lambda: sales.call("sale.order", "action_approve_with_reason", [order_id], "自己批"),
+        "odoo.exceptions.AccessError",
+    )
+    step_ids = sales.call("sale.order.approval", "search", [("order_id", "=", order_id)])
+    assert step_ids
+    assert_refused(
+        lambda: sales.call("sale.order.approval", "write", step_ids, {"state": "approved"}),
+        "odoo.exceptions.AccessError",
+    )
+    waiting = approver.call("sale.order", "search", [("can_approve", "=", True)])
+    assert order_id in waiting
+    approver.call("sale.order", "action_approve", [order_id])
+    order = read_order(sales, order_id)
+    assert (order["state"], order["approval_state"], order["flow_state"]) == (
+        "sale",
+        "approved",
+        "approved",
+    )
+    approved_by = sales.call("sale.order", "read", [order_id], ["approved_by_id"])[0][
+        "approved_by_id"
+    ]
+    assert approved_by[0] == approver.uid
