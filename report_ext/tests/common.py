@@ -75,8 +75,11 @@ class ReportExtCommon(SaleOrderExtCommon):
 
     @classmethod
     def _approve(cls, orders):
-        """Take orders to 已审核 (approved and confirmed)."""
-        orders.sudo().action_confirm()
+        """Take orders to 已审核 (approved and confirmed), overriding any blocking check."""
+        orders.sudo().action_submit_review()
+        for order in orders.sudo().filtered(lambda o: o.approval_state == "to_review"):
+            while order.approval_state == "to_review":
+                order.action_approve_with_reason("测试: 批准")
 
     @classmethod
     def _deliver(cls, order):

@@ -419,12 +419,10 @@ class SaleOrder(models.Model):
             waiting = self.filtered(lambda o: o.approval_state != "approved")
             to_submit = waiting.filtered(lambda o: o.approval_state in ("draft", "rejected"))
             if to_submit:
-                to_submit.action_submit_review()
-            pending = waiting.filtered(lambda o: o.approval_state != "approved")
-            if pending:
-                self -= pending
-                if not self:
-                    return True
+                to_submit.action_submit_review()  # confirms those approved right away
+            self -= waiting
+            if not self:
+                return True
         return super().action_confirm()
 
     def _current_approvals(self):
