@@ -23,7 +23,8 @@ def test_addon_builds_as_wheel(tmp_path, addon, requires):
         check=True,
         capture_output=True,
     )
-    (wheel,) = tmp_path.glob(f"odoo_addon_{addon}-18.0.1.0.0-*.whl")
+    # whool adds the number of commits since the version was set: 18.0.1.0.0.N
+    (wheel,) = tmp_path.glob(f"odoo_addon_{addon}-18.0.1.0.0*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         metadata = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()
