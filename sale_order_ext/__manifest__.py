@@ -28,6 +28,7 @@
         "demo/stock_demo.xml",
         "demo/sale_order_demo.xml",
         "demo/sale_approval_rule_demo.xml",
+        "demo/sale_order_flow_demo.xml",
     ],
     "post_init_hook": "_post_init_hook",
     "installable": True,

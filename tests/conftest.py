@@ -192,7 +192,7 @@ class OdooServer:
             try:
                 if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
                     return self
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or workers still booting
                 pass
             time.sleep(0.5)
         self.stop()

@@ -730,11 +730,7 @@ class SaleOrder(models.Model):
         if not company.account_use_credit_limit:
             return []
         partner = self.partner_id.commercial_partner_id.with_company(company).sudo()
-        limit = (
-            partner.credit_limit
-            if partner.use_partner_credit_limit
-            else company.account_default_credit_limit
-        )
+        limit = partner.credit_limit  # company-dependent, with the company default
         if not limit:
             return []
         current = 0.0 if self.state == "sale" else self.amount_total / (self.currency_rate or 1.0)
