@@ -22,3 +22,59 @@ def test_salesman_sees_sales_orders_in_chinese(odoo_server, browser):
     menu = browser.text(".o_main_navbar")
     assert "销售" in menu, menu
     browser.screenshot("salesman_orders")
+
+
+def test_review_flow_in_the_web_client(odoo_server, browser):
+    """A salesman submits in the form view (提交审核), an approver approves (审核通过)."""
+    admin = odoo_server.admin()
+    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    sales = odoo_server.create_user("web_sales2", ["sales_team.group_sale_salesman"], name="张伟")
+    odoo_server.create_user("web_approver", ["sale_order_ext.group_sale_approver"], name="李娜")
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "网页客户", "street": "中山路 1 号", "city": "南京", "phone": "025-1"},
+    )
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {"name": "网页产品", "type": "consu", "list_price": 20, "standard_price": 8},
+    )
+    order_id = sales.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 3})],
+        },
+    )
+    form = f"{odoo_server.url}/odoo/action-sale.action_quotations_with_onboarding/{order_id}"
+    status = "document.querySelector('.o_statusbar_status .o_arrow_button_current')?.innerText"
+
+    browser.login(odoo_server.url, "web_sales2", "web_sales2")
+    browser.goto(form)
+    assert browser.wait_for(status) == "草稿"
+    panel = browser.text(".o_notebook")
+    assert "审核" in panel, panel
+    browser.click("button[name=action_submit_review]")
+    browser.wait_for(f"{status} === '待审核'")
+    assert "等待审核" in browser.text(".o_form_view .alert-warning")
+    browser.screenshot("order_pending_review")
+    assert (
+        sales.call("sale.order", "read", [order_id], ["approval_state"])[0]["approval_state"]
+        == "to_review"
+    )
+
+    browser.goto(f"{odoo_server.url}/web/session/logout")
+    browser.login(odoo_server.url, "web_approver", "web_approver")
+    browser.goto(form)
+    browser.wait_for(f"{status} === '待审核'")
+    browser.click("button[name=action_approve]")
+    browser.wait_for(f"{status} === '已审核'")
+    browser.screenshot("order_approved")
+    order = sales.call("sale.order", "read", [order_id], ["state", "flow_state", "approved_by_id"])[
+        0
+    ]
+    assert (order["state"], order["flow_state"]) == ("sale", "approved")
+    assert order["approved_by_id"][1] == "李娜"
