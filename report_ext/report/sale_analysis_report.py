@@ -150,6 +150,65 @@ class SaleAnalysisReport(models.Model):
             amount=self._field_to_sql(self._table, "amount_untaxed", query),
         )
 
+    def _read_group_postprocess_groupby(self, groupby_spec, raw_values):
+        """Same records as core, but one record per distinct id (core builds one per group,
+        each with the whole column as prefetch ids)."""
+        field = self._fields[groupby_spec.split(":")[0]]
+        if field.type != "many2one":
+            return super()._read_group_postprocess_groupby(groupby_spec, raw_values)
+        raw_values = list(raw_values)
+        comodel = self.env[field.comodel_name]
+        records = {
+            record.id: record for record in comodel.browse(dict.fromkeys(filter(None, raw_values)))
+        }
+        return (records[value] if value else comodel for value in raw_values)
+
+    @api.model
+    def _read_group_format_result(self, rows_dict, lazy_groupby):
+        """Same result as core, but each distinct value of a groupby is formatted once.
+
+        Core formats every group separately: a babel date label (~0.1 ms) and a domain per
+        group and groupby, 4 s for the ~40,000 groups of month x customer at a million
+        lines, while there are only a few dozen months and a few thousand customers.
+        """
+        simple = [
+            spec
+            for spec in lazy_groupby
+            if "." not in spec
+            and self._fields[spec.split(":")[0]].type not in ("many2many", "properties")
+        ]
+        if len(rows_dict) < 100 or not simple:
+            return super()._read_group_format_result(rows_dict, lazy_groupby)
+        tables = []
+        for spec in simple:
+            relational = self._fields[spec.split(":")[0]].type == "many2one"
+            formatted = {}
+            for row in rows_dict:
+                value = row[spec]
+                key = value.id if relational else value
+                if key not in formatted:
+                    formatted[key] = {spec: value, "__domain": []}
+            super()._read_group_format_result(list(formatted.values()), [spec])
+            table = {
+                key: (result[spec], result.get("__range", {}).get(spec, None), result["__domain"])
+                for key, result in formatted.items()
+            }
+            tables.append((spec, relational, table))
+        for row in rows_dict:
+            domain = row["__domain"]
+            for spec, relational, table in tables:
+                value = row[spec]
+                label, range_, extra_domain = table[value.id if relational else value]
+                row[spec] = label
+                if range_ is not None:
+                    row.setdefault("__range", {})[spec] = range_
+                # consecutive terms of a domain are implicitly AND-ed
+                domain = domain + extra_domain
+            row["__domain"] = domain
+        others = [spec for spec in lazy_groupby if spec not in simple]
+        if others:
+            super()._read_group_format_result(rows_dict, others)
+
     def init(self):
         """Indexes the analysis needs on live tables (the view itself is a query)."""
         cr = self.env.cr

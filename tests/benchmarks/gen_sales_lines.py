@@ -54,7 +54,7 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
     if "customer_grade" in env["res.partner"]._fields:
         cr.execute(
             SQL(
-                "UPDATE res_partner SET customer_grade = (ARRAY['a','b','c','d'])[1 + id %% 4]"
+                "UPDATE res_partner SET customer_grade = (ARRAY['a','b','c','d'])[1 + mod(id, 4)]"
                 " WHERE id IN %s",
                 tuple(partner_ids),
             )
@@ -95,7 +95,7 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
                                     write_uid %(flow_column)s)
             SELECT 'BM' || lpad(g::text, 8, '0'), %(company)s, p.pid, p.pid, p.pid,
                    now() - random() * interval '730 days', 'direct', 'sale',
-                   (%(users)s::int[])[1 + g %% %(n_users)s], %(team)s, %(warehouse)s,
+                   (%(users)s::int[])[1 + mod(g, %(n_users)s)], %(team)s, %(warehouse)s,
                    %(currency)s, 1.0, 'no', now(), now(), %(uid)s, %(uid)s %(flow_value)s
               FROM generate_series(1, %(n)s) g
               CROSS JOIN LATERAL (
@@ -159,7 +159,7 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
                     JOIN product_template tmpl ON tmpl.id = pp.product_tmpl_id
                    WHERE pp.id = q.pid
               ) pr ON TRUE
-             WHERE o.name LIKE 'BM%%' AND o.company_id = %(company)s
+             WHERE left(o.name, 2) = 'BM' AND o.company_id = %(company)s
             """,
             uom=uom_unit.id,
             tax=TAX_RATE,
