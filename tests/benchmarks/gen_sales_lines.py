@@ -83,8 +83,17 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
     # orders
     n_orders = max(1, n_lines // LINES_PER_ORDER)
     flow_state = SQL("'approved'") if "flow_state" in env["sale.order"]._fields else SQL("NULL")
-    flow_column = SQL(", flow_state") if "flow_state" in env["sale.order"]._fields else SQL("")
-    flow_value = SQL(", %s", flow_state) if "flow_state" in env["sale.order"]._fields else SQL("")
+    # generated orders are approved and confirmed (sale_order_ext's review columns)
+    flow_column = (
+        SQL(", flow_state, approval_state")
+        if "flow_state" in env["sale.order"]._fields
+        else SQL("")
+    )
+    flow_value = (
+        SQL(", %s, 'approved'", flow_state)
+        if "flow_state" in env["sale.order"]._fields
+        else SQL("")
+    )
     cr.execute(
         SQL(
             """
