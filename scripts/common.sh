@@ -219,7 +219,7 @@ ensure_template() {
     # saves ~1 min on the first browser test of every run
     echo "env['ir.qweb']._pregenerate_assets_bundles(); env.cr.commit()" \
         | odoo_bin shell -d "$build" --no-http --max-cron-threads=0 --log-level=warn >>"$log" 2>&1 \
-        || die "pregenerating web assets failed (see $log)."
+        || { drop_db "$build"; die "pregenerating web assets failed (see $log)."; }
     if ! rename_db "$build" "$TEMPLATE_DB" 2>/dev/null; then
         drop_db "$build"   # a parallel run built the same template first
     fi
