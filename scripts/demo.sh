@@ -40,7 +40,7 @@ hash=$(addons_hash)
 if ! db_exists "$DB"; then
     say "creating database $DB with the addons, zh_CN and the Chinese demo data (a few minutes)"
     install_log=$LOG_DIR/install-$DB.log
-    odoo_bin -d "$DB" -i "$ADDONS" --load-language=zh_CN --stop-after-init --no-http \
+    odoo_bin -d "$DB" -i "$ADDONS,$EXTRA_MODULES" --load-language=zh_CN --stop-after-init --no-http \
         --max-cron-threads=0 --logfile="$install_log" \
         || { drop_db "$DB"; die "installing the addons into $DB failed (see $install_log)."; }
     # Odoo only warns when demo data fails (and installs without it): that is a failure here

@@ -50,6 +50,11 @@ class SaleOrderExtCommon(BaseCommon):
             }
         )
 
+        # stock on hand: with stock_lock_ext installed, submitting locks it (no shortage check)
+        stock = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
+        for product in cls.product | cls.product_b:
+            cls.env["stock.quant"]._update_available_quantity(product, stock.lot_stock_id, 1000)
+
     @classmethod
     def _create_order(cls, user=None, lines=None, partner=None, **vals):
         """A quotation created by `user` (the salesman by default)."""

@@ -29,6 +29,11 @@ class TestReviewQueryBudget(SaleOrderExtCommon):
         return self._queries(order.action_confirm)
 
     def test_submit_approve_confirm_budget(self):
+        # a product without stock tracking: this measures the review; stock_lock_ext measures
+        # its (flat) lock cost on storable lines in its own test
+        self.product = self.env["product.product"].create(
+            {"name": "安装服务包", "type": "consu", "list_price": 59.0, "standard_price": 30.0}
+        )
         # warm up both paths (first calls fill registry-level caches)
         self._plain_confirm(
             self._create_order(lines=[(self.product, 1, 59.0)], client_order_ref="W1")

@@ -1,1 +1,11 @@
-
+from . import product_template
+from . import product_category
+from . import product_product
+from . import res_company
+from . import res_config_settings
+from . import sale_order
+from . import sale_order_line
+from . import stock_lock
+from . import stock_low_alert
+from . import stock_move
+from . import stock_safety_threshold

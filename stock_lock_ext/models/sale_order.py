@@ -1,0 +1,233 @@
+from datetime import timedelta
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import float_compare, float_round
+
+
+class SaleOrder(models.Model):
+    _inherit = "sale.order"
+
+    stock_lock_ids = fields.One2many("stock.lock", "order_id", string="Stock Locks", readonly=True)
+    stock_lock_count = fields.Integer(compute="_compute_stock_lock_count")
+
+    # ------------------------------------------------------------------ computes
+    def _compute_stock_lock_count(self):
+        counts = dict(
+            self.env["stock.lock"]._read_group(
+                [("order_id", "in", self.ids), ("state", "=", "active")], ["order_id"], ["__count"]
+            )
+        )
+        for order in self:
+            order.stock_lock_count = counts.get(order, 0)
+
+    # ------------------------------------------------------------------ CRUD
+    def write(self, vals):
+        res = super().write(vals)
+        if "warehouse_id" in vals:
+            self._stock_lock_sync()
+        return res
+
+    # ------------------------------------------------------------------ hooks of sale_order_ext / sale
+    def _action_submit_review(self):
+        super()._action_submit_review()
+        self.filtered(lambda o: o.company_id.stock_lock_trigger == "submit")._stock_lock_sync()
+
+    def _action_reject(self, reason):
+        super()._action_reject(reason)
+        self._stock_lock_release(_("The order was rejected."))
+
+    def _action_cancel(self):
+        res = super()._action_cancel()
+        self._stock_lock_release(_("The order was cancelled."))
+        return res
+
+    def _action_confirm(self):
+        res = super()._action_confirm()
+        self._stock_lock_consume()
+        return res
+
+    @api.model
+    def _review_check_definitions(self):
+        return [*super()._review_check_definitions(), ("stock_shortage", _("Stock"), "blocking")]
+
+    def _collect_review_checks(self):
+        results = super()._collect_review_checks()
+        shortages = self._stock_lock_shortages()
+        for order in self:
+            failures = shortages.get(order.id)
+            results[order.id].append(
+                {
+                    "code": "stock_shortage",
+                    "severity": "blocking" if failures else "pass",
+                    "message": "; ".join(failures)
+                    if failures
+                    else _("Stock is available for every line."),
+                }
+            )
+        return results
+
+    # ------------------------------------------------------------------ actions
+    def action_view_stock_locks(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock_lock_ext.action_stock_lock")
+        action["domain"] = [("order_id", "in", self.ids)]
+        action["context"] = {"search_default_active": 1}
+        return action
+
+    # ------------------------------------------------------------------ business methods
+    def _stock_lock_lines(self):
+        return self.order_line.filtered(
+            lambda line: not line.display_type and line.product_id.is_storable
+        )
+
+    def _stock_lock_need(self, line):
+        return line.product_uom._compute_quantity(
+            line.product_uom_qty, line.product_id.uom_id, rounding_method="HALF-UP"
+        )
+
+    def _stock_lock_sync(self):
+        """Make the active locks of submitted orders match their lines (lock, top up, reduce, release)."""
+        orders = self.filtered(
+            lambda o: (
+                o.state in ("draft", "sent")
+                and o.approval_state == "to_review"
+                and o.company_id.stock_lock_trigger == "submit"
+            )
+        )
+        if not orders:
+            return
+        Lock = self.env["stock.lock"].sudo()
+        lines = orders._stock_lock_lines()
+        locks = Lock.search([("order_id", "in", orders.ids), ("state", "=", "active")])
+        Lock._take_guard(lines.product_id | locks.product_id)
+        figures = Lock._get_stock_figures(lines.product_id, lines.order_id.warehouse_id)
+        by_line = {}
+        stale = Lock
+        for lock in locks:
+            line = lock.order_line_id
+            if (
+                line in lines
+                and lock.product_id == line.product_id
+                and lock.warehouse_id == line.order_id.warehouse_id
+                and line.id not in by_line
+            ):
+                by_line[line.id] = lock
+            else:
+                stale |= lock
+        stale._release("released", _("The order line changed."))
+        for lock in stale:
+            values = figures.get((lock.product_id.id, lock.warehouse_id.id))
+            if values:
+                values["locked"] -= lock.quantity
+        to_create, released = [], Lock
+        now = fields.Datetime.now()
+        for line in lines.sorted(lambda ln: (ln.order_id.id, ln.sequence, ln.id)):
+            order, product, warehouse = line.order_id, line.product_id, line.order_id.warehouse_id
+            rounding = product.uom_id.rounding
+            lock = by_line.get(line.id)
+            own = lock.quantity if lock else 0.0
+            need = self._stock_lock_need(line)
+            values = figures.setdefault(
+                (product.id, warehouse.id),
+                {"on_hand": 0.0, "reserved": 0.0, "locked": 0.0, "locked_by": {}},
+            )
+            free = max(values["on_hand"] - values["reserved"] - (values["locked"] - own), 0.0)
+            free = float_round(free, precision_rounding=rounding)
+            if float_compare(need, free, precision_rounding=rounding) <= 0:
+                quantity = need
+            elif order.company_id.stock_lock_shortage_policy == "partial":
+                quantity = free
+            elif order.company_id.stock_lock_shortage_policy == "refuse":
+                raise UserError(
+                    _(
+                        "%(order)s cannot be submitted. %(shortage)s",
+                        order=order.name,
+                        shortage=self._stock_shortage_message(product, need, free),
+                    )
+                )
+            else:  # all or nothing for the new quantity: keep what is already locked
+                quantity = min(own, need)
+            values["locked"] += quantity - own
+            if lock and float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+                released |= lock
+            elif lock:
+                if float_compare(quantity, own, precision_rounding=rounding):
+                    lock.write({"quantity": quantity})
+            elif float_compare(quantity, 0.0, precision_rounding=rounding) > 0:
+                to_create.append(
+                    {
+                        "order_id": order.id,
+                        "order_line_id": line.id,
+                        "product_id": product.id,
+                        "warehouse_id": warehouse.id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "company_id": order.company_id.id,
+                        "user_id": (order.user_id or self.env.user).id,
+                        "partner_id": order.partner_id.id,
+                        "quantity": quantity,
+                        "date_expiry": now + timedelta(days=order.company_id.stock_lock_days),
+                    }
+                )
+        released._release("released", _("The ordered quantity changed."))
+        if to_create:
+            Lock.with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+            ).create(to_create)
+
+    def _stock_lock_release(self, reason):
+        locks = (
+            self.env["stock.lock"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("state", "=", "active")])
+        )
+        locks._release("released", reason)
+
+    def _stock_lock_consume(self):
+        """Approval confirmed the orders: their locks become the deliveries' reservations, now."""
+        locks = (
+            self.env["stock.lock"]
+            .sudo()
+            .search([("order_id", "in", self.ids), ("state", "=", "active")])
+        )
+        if not locks:
+            return
+        moves = self.picking_ids.move_ids.filtered(
+            lambda m: (
+                m.state in ("confirmed", "partially_available") and m.product_id in locks.product_id
+            )
+        )
+        if moves:
+            moves._action_assign()
+        locks._release("consumed")
+
+    @api.model
+    def _stock_shortage_message(self, product, need, free):
+        need_text, free_text = f"{need:g}", f"{free:g}"
+        return _(
+            "Not enough stock: %(product)s needs %(need)s, %(free)s available",
+            product=product.display_name,
+            need=need_text,
+            free=free_text,
+        )
+
+    def _stock_lock_shortages(self):
+        """{order.id: [message]} for quotations whose products lack free stock in their warehouse."""
+        orders = self.filtered(lambda o: o.state in ("draft", "sent") and o.warehouse_id)
+        lines = orders._stock_lock_lines()
+        if not lines:
+            return {}
+        figures = (
+            self.env["stock.lock"].sudo()._get_stock_figures(lines.product_id, orders.warehouse_id)
+        )
+        needs = {}
+        for line in lines:
+            key = (line.order_id, line.product_id, line.order_id.warehouse_id)
+            needs[key] = needs.get(key, 0.0) + self._stock_lock_need(line)
+        shortages = {}
+        for (order, product, warehouse), need in needs.items():
+            free = self.env["stock.lock"]._free_quantity(figures, product, warehouse, order)
+            if float_compare(need, free, precision_rounding=product.uom_id.rounding) > 0:
+                shortages.setdefault(order.id, []).append(
+                    self._stock_shortage_message(product, need, free)
+                )
+        return shortages

@@ -1,0 +1,406 @@
+import time
+
+from markupsafe import Markup
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL, float_compare, float_round
+
+ALERT_STATE = [("open", "Open"), ("resolved", "Resolved")]
+# figures compared on rerun: an alert is written only when one of them changed
+ALERT_FIGURES = (
+    "min_qty",
+    "max_qty",
+    "on_hand",
+    "reserved",
+    "locked",
+    "available",
+    "incoming",
+    "suggested_qty",
+)
+CURSOR_PARAM = "stock_lock_ext.low_stock_cursor"
+
+
+class StockLowAlert(models.Model):
+    """库存预警: one open alert per product and warehouse while it is below its safety stock."""
+
+    _name = "stock.low.alert"
+    _description = "Low-Stock Alert"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "state, id desc"
+
+    product_id = fields.Many2one(
+        "product.product", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    product_tmpl_id = fields.Many2one(related="product_id.product_tmpl_id")
+    categ_id = fields.Many2one(related="product_id.categ_id", store=True)
+    product_uom_id = fields.Many2one(related="product_id.uom_id", string="Unit")
+    warehouse_id = fields.Many2one(
+        "stock.warehouse", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    buyer_id = fields.Many2one("res.users", string="Buyer", readonly=True, index=True)
+    state = fields.Selection(ALERT_STATE, default="open", required=True, index=True, readonly=True)
+    min_qty = fields.Float(string="Safety Stock", digits="Product Unit of Measure", readonly=True)
+    max_qty = fields.Float(string="Maximum Stock", digits="Product Unit of Measure", readonly=True)
+    on_hand = fields.Float(digits="Product Unit of Measure", readonly=True)
+    reserved = fields.Float(digits="Product Unit of Measure", readonly=True)
+    locked = fields.Float(digits="Product Unit of Measure", readonly=True)
+    available = fields.Float(
+        digits="Product Unit of Measure", readonly=True, help="On hand - reserved - locked."
+    )
+    incoming = fields.Float(
+        digits="Product Unit of Measure",
+        readonly=True,
+        help="Expected receipts into the warehouse.",
+    )
+    suggested_qty = fields.Float(
+        string="Suggested Quantity", digits="Product Unit of Measure", readonly=True
+    )
+    date_checked = fields.Datetime(string="Last Checked", readonly=True)
+    date_resolved = fields.Datetime(string="Resolved On", readonly=True)
+    purchase_installed = fields.Boolean(compute="_compute_purchase_installed")
+
+    def init(self):
+        # one open alert per product and warehouse, whatever runs the check
+        self.env.cr.execute(
+            SQL(
+                """
+                CREATE UNIQUE INDEX IF NOT EXISTS stock_low_alert_open_uniq
+                    ON stock_low_alert (product_id, warehouse_id) WHERE state = 'open'
+                """
+            )
+        )
+
+    def _compute_purchase_installed(self):
+        self.purchase_installed = self._purchase_installed()
+
+    @api.depends("product_id", "warehouse_id")
+    def _compute_display_name(self):
+        for alert in self:
+            alert.display_name = f"{alert.product_id.display_name} @ {alert.warehouse_id.code}"
+
+    # ------------------------------------------------------------------ actions
+    def action_create_rfq(self):
+        """询价单 for the suggested quantities, one per vendor (needs the Purchase app)."""
+        if not self._purchase_installed():
+            raise UserError(_("Install the Purchase app to create requests for quotation."))
+        self.env["purchase.order"].check_access("create")
+        alerts = self.filtered(lambda a: a.state == "open" and a.suggested_qty > 0)
+        if not alerts:
+            raise UserError(_("None of the selected alerts needs a purchase."))
+        by_vendor = {}
+        for alert in alerts:
+            seller = (
+                alert.product_id.with_company(alert.company_id)._select_seller(
+                    quantity=alert.suggested_qty, uom_id=alert.product_uom_id
+                )
+                or alert.product_id.seller_ids.filtered(
+                    lambda s, a=alert: not s.company_id or s.company_id == a.company_id
+                )[:1]
+            )
+            if not seller:
+                raise UserError(
+                    _(
+                        "%(product)s has no vendor: add one on the product's Purchase tab.",
+                        product=alert.product_id.display_name,
+                    )
+                )
+            key = (seller.partner_id, alert.company_id, alert.warehouse_id)
+            by_vendor.setdefault(key, []).append(alert)
+        orders = self.env["purchase.order"]
+        for (vendor, company, warehouse), vendor_alerts in by_vendor.items():
+            orders |= (
+                self.env["purchase.order"]
+                .with_company(company)
+                .create(
+                    {
+                        "partner_id": vendor.id,
+                        "company_id": company.id,
+                        "picking_type_id": warehouse.in_type_id.id,
+                        "origin": _("Low-stock alert"),
+                        "order_line": [
+                            fields.Command.create(
+                                {"product_id": a.product_id.id, "product_qty": a.suggested_qty}
+                            )
+                            for a in vendor_alerts
+                        ],
+                    }
+                )
+            )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "purchase.order",
+            "name": _("Requests for Quotation"),
+            "view_mode": "list,form" if len(orders) > 1 else "form",
+            "res_id": orders.id if len(orders) == 1 else False,
+            "domain": [("id", "in", orders.ids)],
+        }
+
+    # ------------------------------------------------------------------ business methods
+    @api.model
+    def _purchase_installed(self):
+        return "purchase.order" in self.env
+
+    @api.model
+    def _cron_check_low_stock(self, batch_size=1000, time_budget=600):
+        """Scheduled 库存预警: every storable product x warehouse, in keyset batches of products.
+
+        A call runs batches until the products are done or the time budget is spent; the
+        next call continues from the saved cursor (ir.cron calls again while some remain).
+        """
+        started = time.monotonic()
+        params = self.env["ir.config_parameter"].sudo()
+        last_id = int(params.get_param(CURSOR_PARAM) or 0)
+        warehouses = self.env["stock.warehouse"].sudo().search([])
+        done = 0
+        while True:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT pp.id FROM product_product pp
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE pt.is_storable AND pp.id > %(last)s
+                     ORDER BY pp.id LIMIT %(limit)s
+                    """,
+                    last=last_id,
+                    limit=batch_size,
+                )
+            )
+            product_ids = [row[0] for row in self.env.cr.fetchall()]
+            if not product_ids:
+                last_id = 0
+                break
+            self._check_low_stock_batch(product_ids, warehouses)
+            done += len(product_ids)
+            last_id = product_ids[-1]
+            if time.monotonic() - started > time_budget:
+                break
+        params.set_param(CURSOR_PARAM, str(last_id))
+        remaining = 0
+        if last_id:
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT count(*) FROM product_product pp
+                      JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                     WHERE pt.is_storable AND pp.id > %(last)s
+                    """,
+                    last=last_id,
+                )
+            )
+            remaining = self.env.cr.fetchone()[0]
+        else:
+            # a full pass is over: alerts of products no longer storable end here
+            self.search([("state", "=", "open"), ("product_id.is_storable", "=", False)])._resolve()
+        self._update_digests()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
+        return done
+
+    @api.model
+    def _low_stock_thresholds(self, product_ids, warehouses):
+        """[(product_id, warehouse_id, company_id, min, max)] with a safety stock > 0:
+        the warehouse's threshold, else the product's, else its category's."""
+        for model in ("product.template", "product.category", "stock.safety.threshold"):
+            self.env[model].flush_model()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT pp.id, wh.id, wh.company_id,
+                       COALESCE(th.min_qty, NULLIF(pt.safety_stock_qty, 0), categ.safety_stock_qty, 0),
+                       COALESCE(th.max_qty, NULLIF(pt.max_stock_qty, 0), 0)
+                  FROM product_product pp
+                  JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN product_category categ ON categ.id = pt.categ_id
+                  JOIN stock_warehouse wh
+                    ON wh.id = ANY(%(warehouses)s)
+                   AND (pt.company_id IS NULL OR pt.company_id = wh.company_id)
+                  LEFT JOIN stock_safety_threshold th
+                    ON th.product_id = pp.id AND th.warehouse_id = wh.id
+                 WHERE pp.id = ANY(%(products)s) AND pp.active
+                """,
+                warehouses=warehouses.ids,
+                products=product_ids,
+            )
+        )
+        return [row for row in self.env.cr.fetchall() if row[3] and row[3] > 0]
+
+    @api.model
+    def _low_stock_incoming(self, product_ids, warehouses):
+        """{(product_id, warehouse_id): qty} of moves on their way into each warehouse."""
+        self.env["stock.move"].flush_model(
+            ["product_id", "product_qty", "state", "location_id", "location_dest_id"]
+        )
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT move.product_id, dest.warehouse_id, SUM(move.product_qty)
+                  FROM stock_move move
+                  JOIN stock_location dest ON dest.id = move.location_dest_id
+                  JOIN stock_location src ON src.id = move.location_id
+                 WHERE move.product_id = ANY(%(products)s)
+                   AND move.state IN ('waiting', 'confirmed', 'partially_available', 'assigned')
+                   AND dest.warehouse_id = ANY(%(warehouses)s)
+                   AND src.warehouse_id IS DISTINCT FROM dest.warehouse_id
+                 GROUP BY move.product_id, dest.warehouse_id
+                """,
+                products=product_ids,
+                warehouses=warehouses.ids,
+            )
+        )
+        return {(p, w): qty for p, w, qty in self.env.cr.fetchall()}
+
+    @api.model
+    def _check_low_stock_batch(self, product_ids, warehouses):
+        """Create, update or resolve the alerts of these products: a handful of queries per batch."""
+        thresholds = self._low_stock_thresholds(product_ids, warehouses)
+        products = self.env["product.product"].browse(product_ids)
+        figures = (
+            self.env["stock.lock"]
+            .sudo()
+            ._get_stock_figures(products.browse({row[0] for row in thresholds}), warehouses)
+        )
+        incoming = self._low_stock_incoming([row[0] for row in thresholds], warehouses)
+        existing = {
+            (alert.product_id.id, alert.warehouse_id.id): alert
+            for alert in self.search_fetch(
+                [("state", "=", "open"), ("product_id", "in", product_ids)],
+                ["product_id", "warehouse_id", *ALERT_FIGURES],
+            )
+        }
+        rounding = {
+            p.id: p.uom_id.rounding
+            for p in products.browse({row[0] for row in thresholds}).with_prefetch()
+        }
+        now = fields.Datetime.now()
+        to_create, below = [], set()
+        for product_id, warehouse_id, company_id, min_qty, max_qty in thresholds:
+            values = figures.get((product_id, warehouse_id)) or {}
+            on_hand, reserved = values.get("on_hand", 0.0), values.get("reserved", 0.0)
+            locked = values.get("locked", 0.0)
+            available = on_hand - reserved - locked
+            if float_compare(available, min_qty, precision_rounding=rounding[product_id]) >= 0:
+                continue
+            key = (product_id, warehouse_id)
+            below.add(key)
+            coming = incoming.get(key, 0.0)
+            target = max_qty if max_qty > min_qty else min_qty
+            suggested = float_round(
+                max(target - available - coming, 0.0),
+                precision_rounding=rounding[product_id],
+                rounding_method="UP",
+            )
+            figures_now = {
+                "min_qty": min_qty,
+                "max_qty": max_qty,
+                "on_hand": on_hand,
+                "reserved": reserved,
+                "locked": locked,
+                "available": available,
+                "incoming": coming,
+                "suggested_qty": suggested,
+            }
+            alert = existing.get(key)
+            if alert:
+                if any(
+                    float_compare(alert[name], value, precision_digits=4)
+                    for name, value in figures_now.items()
+                ):
+                    alert.write(dict(figures_now, date_checked=now))
+            else:
+                to_create.append(
+                    dict(
+                        figures_now,
+                        product_id=product_id,
+                        warehouse_id=warehouse_id,
+                        company_id=company_id,
+                        date_checked=now,
+                    )
+                )
+        # recovered (or no threshold any more): the alert resolves itself
+        self.browse(alert.id for key, alert in existing.items() if key not in below)._resolve()
+        if to_create:
+            self._assign_buyers(to_create)
+            self.with_context(
+                tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True
+            ).create(to_create)
+        return len(to_create)
+
+    @api.model
+    def _assign_buyers(self, vals_list):
+        """The product's responsible (per company), else nobody: the company's buyers group then."""
+        by_company = {}
+        for vals in vals_list:
+            by_company.setdefault(vals["company_id"], []).append(vals)
+        for company_id, company_vals in by_company.items():
+            products = (
+                self.env["product.product"]
+                .with_company(company_id)
+                .browse([vals["product_id"] for vals in company_vals])
+            )
+            responsible = {p.id: p.product_tmpl_id.responsible_id.id for p in products}
+            for vals in company_vals:
+                vals["buyer_id"] = responsible.get(vals["product_id"]) or False
+
+    def _resolve(self):
+        if self:
+            self.write({"state": "resolved", "date_resolved": fields.Datetime.now()})
+
+    @api.model
+    def _update_digests(self):
+        """One to-do per buyer listing their open alerts; updated, never duplicated, removed when none."""
+        activity_type = self.env.ref("stock_lock_ext.mail_activity_type_low_stock")
+        groups = self._read_group(
+            [("state", "=", "open")],
+            ["company_id", "buyer_id"],
+            ["__count", "id:min"],
+        )
+        wanted = {}  # user -> (count, first alert id)
+        for company, buyer, count, first_id in groups:
+            users = buyer or self.env["res.users"].search(
+                [
+                    ("groups_id", "in", company.stock_alert_group_id.ids),
+                    ("company_ids", "in", company.id),
+                    ("share", "=", False),
+                ]
+            )
+            for user in users:
+                total, first = wanted.get(user, (0, first_id))
+                wanted[user] = (total + count, min(first, first_id))
+        Activity = self.env["mail.activity"].with_context(mail_activity_quick_update=True)
+        current = Activity.search(
+            [("res_model", "=", self._name), ("activity_type_id", "=", activity_type.id)]
+        )
+        action = self.env.ref("stock_lock_ext.action_stock_low_alert")
+        for activity in current:
+            if activity.user_id not in wanted:
+                activity.unlink()
+        seen = set()
+        for activity in current.exists():
+            if activity.user_id in seen:
+                activity.unlink()  # an older duplicate
+                continue
+            seen.add(activity.user_id)
+        model_id = self.env["ir.model"]._get_id(self._name)
+        for user, (count, first_id) in wanted.items():
+            summary = _("%(count)s products below safety stock", count=count)
+            note = Markup('<p>%s</p><p><a href="/odoo/action-%s">%s</a></p>') % (
+                summary,
+                action.id,
+                _("Open the low-stock alerts"),
+            )
+            activity = current.exists().filtered(lambda a, u=user: a.user_id == u)[:1]
+            if activity:
+                if activity.summary != summary:
+                    activity.write({"summary": summary, "note": note})
+            else:
+                Activity.create(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": first_id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": summary,
+                        "note": note,
+                    }
+                )

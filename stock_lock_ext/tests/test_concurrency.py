@@ -1,0 +1,207 @@
+import logging
+import random
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from unittest.mock import patch
+
+from odoo import SUPERUSER_ID, Command, api
+from odoo.api import Transaction
+from odoo.exceptions import UserError
+from odoo.modules.registry import Registry
+from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tests.common import BaseCase, get_db_name, tagged
+from odoo.tools import mute_logger
+
+_logger = logging.getLogger(__name__)
+
+ON_HAND = 10
+ROUNDS = 20
+
+
+@tagged("post_install", "-at_install")
+class TestLockConcurrency(BaseCase):
+    """Real parallel transactions on committed data: on hand 10, 8-30 orders of 2-3 units
+    submitted at the same instant never lock + reserve more than 10."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.registry = Registry(get_db_name())
+        cls.created = {"sale.order": [], "product.product": []}
+        cls.addClassCleanup(cls._cleanup)
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            company = env.company
+            cls.saved_settings = {
+                "sale_review_required": company.sale_review_required,
+                "stock_lock_shortage_policy": company.stock_lock_shortage_policy,
+                "stock_lock_trigger": company.stock_lock_trigger,
+            }
+            cls.company_id = company.id
+            cls.warehouse_id = (
+                env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1).id
+            )
+            cls.partner_id = (
+                env["res.partner"]
+                .create(
+                    {
+                        "name": "并发测试客户",
+                        "phone": "010-1",
+                        "street": "长安街 1 号",
+                        "city": "北京",
+                    }
+                )
+                .id
+            )
+
+    @classmethod
+    def _cleanup(cls):
+        with cls.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            orders = env["sale.order"].browse(cls.created["sale.order"]).exists()
+            orders.picking_ids.filtered(lambda p: p.state != "done").action_cancel()
+            orders._action_cancel()
+            env.company.browse(cls.company_id).write(cls.saved_settings)
+            env["res.partner"].browse(cls.partner_id).active = False
+            env["product.product"].browse(cls.created["product.product"]).active = False
+
+    def _prepare_round(self, n_orders, mode):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.company.browse(self.company_id).write(
+                {
+                    "sale_review_required": mode == "locks",
+                    "stock_lock_shortage_policy": "refuse" if mode == "refuse" else "review",
+                    "stock_lock_trigger": "submit",
+                }
+            )
+            product = env["product.product"].create(
+                {
+                    "name": "并发保温杯",
+                    "type": "consu",
+                    "is_storable": True,
+                    "list_price": 50,
+                    "standard_price": 20,
+                }
+            )
+            warehouse = env["stock.warehouse"].browse(self.warehouse_id)
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, ON_HAND)
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": self.partner_id,
+                        "warehouse_id": warehouse.id,
+                        "order_line": [
+                            Command.create(
+                                {
+                                    "product_id": product.id,
+                                    "product_uom_qty": random.choice((2, 3)),
+                                    "price_unit": 50,
+                                }
+                            )
+                        ],
+                    }
+                    for __ in range(n_orders)
+                ]
+            )
+            self.created["product.product"].append(product.id)
+            self.created["sale.order"].extend(orders.ids)
+            return product.id, orders.ids
+
+    def _submit(self, order_id, barrier):
+        """Submit like an RPC request: retried on serialization failures the way
+        odoo.service.model.retrying does (same tries and waits), each try a new transaction."""
+        threading.current_thread().dbname = self.registry.db_name
+        for tryno in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
+            with self.registry.cursor() as cr:
+                # the test runner holds the Registry lock: give the cursor its transaction
+                # directly instead of letting Environment look the registry up by name
+                cr.transaction = Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                if tryno == 1:
+                    barrier.wait(timeout=60)
+                try:
+                    env["sale.order"].browse(order_id).action_submit_review()
+                    env.flush_all()
+                    return "submitted"  # committed when the cursor closes
+                except UserError as error:
+                    cr.rollback()
+                    return "refused" if "Not enough stock" in str(error) else f"error: {error}"
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                    cr.rollback()
+                    if tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:
+                        return f"gave up: {error.pgcode}"
+            time.sleep(random.uniform(0.0, 2**tryno))
+        return "unreachable"
+
+    def _spent(self, product_id):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            locked = sum(
+                env["stock.lock"]
+                .search([("product_id", "=", product_id), ("state", "=", "active")])
+                .mapped("quantity")
+            )
+            reserved = sum(
+                env["stock.quant"]
+                .search([("product_id", "=", product_id)])
+                .mapped("reserved_quantity")
+            )
+            return locked, reserved
+
+    def _run_round(self, n_orders, mode):
+        product_id, order_ids = self._prepare_round(n_orders, mode)
+        barrier = threading.Barrier(n_orders)
+        with ThreadPoolExecutor(max_workers=n_orders) as executor:
+            outcomes = list(executor.map(partial(self._submit, barrier=barrier), order_ids))
+        locked, reserved = self._spent(product_id)
+        return locked, reserved, Counter(outcomes)
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_never_more_than_on_hand(self):
+        random.seed(20261123)
+        modes = ("locks", "lock_and_reserve", "refuse")
+        for round_no in range(ROUNDS):
+            n_orders = random.randint(8, 30)
+            mode = modes[round_no % 3]
+            locked, reserved, outcomes = self._run_round(n_orders, mode)
+            _logger.info(
+                "FIGURE concurrency round=%s mode=%s orders=%s locked=%s reserved=%s outcomes=%s",
+                round_no,
+                mode,
+                n_orders,
+                locked,
+                reserved,
+                dict(outcomes),
+            )
+            self.assertLessEqual(
+                locked + reserved, ON_HAND, f"oversold in round {round_no}: {outcomes}"
+            )
+            # not trivially true: the winners took what there was (orders are 2-3 units)
+            self.assertGreaterEqual(locked + reserved, ON_HAND - 2, outcomes)
+            self.assertEqual(
+                set(outcomes) - {"submitted", "refused"},
+                set(),
+                f"every loser gets the clear message: {outcomes}",
+            )
+            if mode == "lock_and_reserve":
+                self.assertEqual(locked, 0, "approved orders' locks became reservations")
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_has_teeth_without_guard(self):
+        """The same race with the guard switched off oversells: the guard is what holds."""
+        Lock = self.registry["stock.lock"]
+        oversold = []
+        with patch.object(Lock, "_take_guard", lambda self, products: None):
+            for round_no in range(ROUNDS):
+                locked, reserved, __ = self._run_round(random.randint(8, 30), "locks")
+                if locked + reserved > ON_HAND:
+                    oversold.append((round_no, locked + reserved))
+                    break
+        _logger.info("FIGURE concurrency_without_guard oversold=%s", oversold)
+        self.assertTrue(
+            oversold, "without the guard the race must oversell, or the test proves nothing"
+        )
