@@ -28,7 +28,8 @@ class ReportExtCommon(SaleOrderExtCommon):
         cls.tax = cls.env["account.tax"].create(
             {"name": "增值税 13%", "amount": 13.0, "type_tax_use": "sale"}
         )
-        for product in cls.product | cls.product2:
+        # SaleOrderExtCommon put 1000 of cls.product in stock already
+        for product in cls.product2:
             cls.env["stock.quant"]._update_available_quantity(
                 product, cls.warehouse.lot_stock_id, 1000.0
             )

@@ -383,11 +383,13 @@ class StockLowAlert(models.Model):
             seen.add(activity.user_id)
         model_id = self.env["ir.model"]._get_id(self._name)
         for user, (count, first_id) in wanted.items():
-            summary = _("%(count)s products below safety stock", count=count)
+            # in the buyer's language, not the cron user's
+            user_env = self.with_context(lang=user.lang).env
+            summary = user_env._("%(count)s products below safety stock", count=count)
             note = Markup('<p>%s</p><p><a href="/odoo/action-%s">%s</a></p>') % (
                 summary,
                 action.id,
-                _("Open the low-stock alerts"),
+                user_env._("Open the low-stock alerts"),
             )
             activity = current.exists().filtered(lambda a, u=user: a.user_id == u)[:1]
             if activity:

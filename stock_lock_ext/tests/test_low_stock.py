@@ -17,6 +17,7 @@ class TestLowStockAlerts(StockLockCommon):
             {
                 "name": "采购员小王",
                 "login": "lock_buyer",
+                "lang": "zh_CN",
                 "groups_id": [(6, 0, [cls.env.ref("stock.group_stock_user").id])],
             }
         )
@@ -25,6 +26,7 @@ class TestLowStockAlerts(StockLockCommon):
         cls.product.product_tmpl_id.with_company(cls.company).responsible_id = cls.buyer
         cls.product_b.categ_id = cls.category
         cls.empty = cls._create_product("保温杯 LOCK-C", 0, categ_id=cls.category.id)
+        cls.empty.product_tmpl_id.with_company(cls.company).responsible_id = False
         cls.company.stock_alert_group_id = cls.env.ref("stock.group_stock_manager")
         cls.manager = cls.env["res.users"].create(
             {
@@ -118,7 +120,7 @@ class TestLowStockAlerts(StockLockCommon):
         activities = self.env["mail.activity"].search([("activity_type_id", "=", activity_type.id)])
         self.assertEqual(
             activities.filtered(lambda a: a.user_id == self.buyer).summary,
-            "1 products below safety stock",
+            "1 个产品低于安全库存",
         )
         self.assertEqual(len(activities.filtered(lambda a: a.user_id == self.buyer)), 1)
         # product without responsible -> the company's buyers group
