@@ -31,6 +31,11 @@
         "demo/sale_order_flow_demo.xml",
     ],
     "post_init_hook": "_post_init_hook",
+    "assets": {
+        "web.assets_backend": [
+            "sale_order_ext/static/src/review_systray/*",
+        ],
+    },
     "installable": True,
     "application": False,
 }

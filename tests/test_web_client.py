@@ -78,3 +78,52 @@ def test_review_flow_in_the_web_client(odoo_server, browser):
     ]
     assert (order["state"], order["flow_state"]) == ("sale", "approved")
     assert order["approved_by_id"][1] == "李娜"
+
+
+def test_review_counter_in_the_systray(odoo_server, browser):
+    """待我审核: approvers see how many orders wait for them and open the list from there."""
+    admin = odoo_server.admin()
+    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    sales = odoo_server.create_user("web_sales3", ["sales_team.group_sale_salesman"], name="王芳")
+    approver = odoo_server.create_user(
+        "web_approver3", ["sale_order_ext.group_sale_approver"], name="赵磊"
+    )
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "计数客户", "street": "人民路 8 号", "city": "苏州", "phone": "0512-1"},
+    )
+    product_id = admin.call(
+        "product.product", "create", {"name": "计数产品", "type": "consu", "list_price": 30}
+    )
+    for __ in range(2):
+        order_id = sales.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 1})],
+            },
+        )
+        sales.call("sale.order", "action_submit_review", [order_id])
+    expected = approver.call("sale.order", "search_count", [("can_approve", "=", True)])
+    assert expected >= 2
+    # the salesman has nothing to review: no counter
+    browser.login(odoo_server.url, "web_sales3", "web_sales3")
+    browser.goto(f"{odoo_server.url}/odoo/action-sale.action_orders")
+    browser.wait_for("document.querySelector('.o_action_manager .o_view_controller')")
+    browser.wait_for("document.querySelector('.o_menu_systray')")
+    assert browser.eval("document.querySelector('.o_sale_review_systray') === null")
+
+    browser.goto(f"{odoo_server.url}/web/session/logout")
+    browser.login(odoo_server.url, "web_approver3", "web_approver3")
+    browser.goto(f"{odoo_server.url}/odoo/action-sale.action_orders")
+    counter = "document.querySelector('.o_sale_review_systray_counter')?.innerText"
+    assert browser.wait_for(counter) == str(expected)
+    browser.screenshot("review_systray")
+    browser.click(".o_sale_review_systray button")
+    rows = "document.querySelectorAll('.o_list_view .o_data_row').length"
+    browser.wait_for(f"{rows} === {expected}")
+    crumbs = browser.wait_for("document.querySelector('.o_breadcrumb')?.innerText")
+    assert "审核" in crumbs, crumbs

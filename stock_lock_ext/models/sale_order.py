@@ -30,12 +30,14 @@ class SaleOrder(models.Model):
 
     # ------------------------------------------------------------------ hooks of sale_order_ext / sale
     def _action_submit_review(self):
-        super()._action_submit_review()
+        res = super()._action_submit_review()
         self.filtered(lambda o: o.company_id.stock_lock_trigger == "submit")._stock_lock_sync()
+        return res
 
     def _action_reject(self, reason):
-        super()._action_reject(reason)
+        res = super()._action_reject(reason)
         self._stock_lock_release(_("The order was rejected."))
+        return res
 
     def _action_cancel(self):
         res = super()._action_cancel()
