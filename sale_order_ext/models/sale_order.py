@@ -328,7 +328,7 @@ class SaleOrder(models.Model):
     def action_approve(self):
         """审核通过 (button). Overriding a blocking check needs a reason: open the wizard."""
         self.ensure_one()
-        current = self._current_approvals()
+        current = self._check_can_review()  # refuse now, not in the wizard
         if current.filtered("check_code"):
             return self._open_review_wizard("approve")
         self._approve_current_level()
@@ -337,6 +337,7 @@ class SaleOrder(models.Model):
     def action_reject(self):
         """驳回 (button): the reason is asked in the wizard."""
         self.ensure_one()
+        self._check_can_review()
         return self._open_review_wizard("reject")
 
     def action_approve_with_reason(self, reason):

@@ -199,7 +199,7 @@ class StockLowAlert(models.Model):
 
     @api.model
     def _low_stock_thresholds(self, product_ids, warehouses):
-        """[(product_id, warehouse_id, company_id, min, max)] with a safety stock > 0:
+        """[(product_id, warehouse_id, company_id, min, max, uom rounding)] with a safety stock > 0:
         the warehouse's threshold, else the product's, else its category's."""
         for model in ("product.template", "product.category", "stock.safety.threshold"):
             self.env[model].flush_model()
@@ -208,9 +208,11 @@ class StockLowAlert(models.Model):
                 """
                 SELECT pp.id, wh.id, wh.company_id,
                        COALESCE(th.min_qty, NULLIF(pt.safety_stock_qty, 0), categ.safety_stock_qty, 0),
-                       COALESCE(th.max_qty, NULLIF(pt.max_stock_qty, 0), 0)
+                       COALESCE(th.max_qty, NULLIF(pt.max_stock_qty, 0), 0),
+                       uom.rounding
                   FROM product_product pp
                   JOIN product_template pt ON pt.id = pp.product_tmpl_id
+                  JOIN uom_uom uom ON uom.id = pt.uom_id
                   JOIN product_category categ ON categ.id = pt.categ_id
                   JOIN stock_warehouse wh
                     ON wh.id = ANY(%(warehouses)s)
@@ -268,18 +270,14 @@ class StockLowAlert(models.Model):
                 ["product_id", "warehouse_id", *ALERT_FIGURES],
             )
         }
-        rounding = {
-            p.id: p.uom_id.rounding
-            for p in products.browse({row[0] for row in thresholds}).with_prefetch()
-        }
         now = fields.Datetime.now()
         to_create, below = [], set()
-        for product_id, warehouse_id, company_id, min_qty, max_qty in thresholds:
+        for product_id, warehouse_id, company_id, min_qty, max_qty, rounding in thresholds:
             values = figures.get((product_id, warehouse_id)) or {}
             on_hand, reserved = values.get("on_hand", 0.0), values.get("reserved", 0.0)
             locked = values.get("locked", 0.0)
             available = on_hand - reserved - locked
-            if float_compare(available, min_qty, precision_rounding=rounding[product_id]) >= 0:
+            if float_compare(available, min_qty, precision_rounding=rounding) >= 0:
                 continue
             key = (product_id, warehouse_id)
             below.add(key)
@@ -287,7 +285,7 @@ class StockLowAlert(models.Model):
             target = max_qty if max_qty > min_qty else min_qty
             suggested = float_round(
                 max(target - available - coming, 0.0),
-                precision_rounding=rounding[product_id],
+                precision_rounding=rounding,
                 rounding_method="UP",
             )
             figures_now = {
@@ -338,7 +336,14 @@ class StockLowAlert(models.Model):
                 .with_company(company_id)
                 .browse([vals["product_id"] for vals in company_vals])
             )
-            responsible = {p.id: p.product_tmpl_id.responsible_id.id for p in products}
+            # Odoo defaults the responsible to whoever created the product (often OdooBot):
+            # only an active internal user is a buyer
+            responsible = {
+                p.id: p.product_tmpl_id.responsible_id.id
+                for p in products
+                if p.product_tmpl_id.responsible_id.active
+                and not p.product_tmpl_id.responsible_id.share
+            }
             for vals in company_vals:
                 vals["buyer_id"] = responsible.get(vals["product_id"]) or False
 
@@ -385,7 +390,7 @@ class StockLowAlert(models.Model):
         for user, (count, first_id) in wanted.items():
             # in the buyer's language, not the cron user's
             user_env = self.with_context(lang=user.lang).env
-            summary = user_env._("%(count)s products below safety stock", count=count)
+            summary = user_env._("%(count)s low-stock alerts to review", count=count)
             note = Markup('<p>%s</p><p><a href="/odoo/action-%s">%s</a></p>') % (
                 summary,
                 action.id,

@@ -120,7 +120,7 @@ class TestLockConcurrency(BaseCase):
                 # the test runner holds the Registry lock: give the cursor its transaction
                 # directly instead of letting Environment look the registry up by name
                 cr.transaction = Transaction(self.registry)
-                env = api.Environment(cr, SUPERUSER_ID, {})
+                env = api.Environment(cr, SUPERUSER_ID, {"lang": "zh_CN"})
                 if tryno == 1:
                     barrier.wait(timeout=60)
                 try:
@@ -129,7 +129,8 @@ class TestLockConcurrency(BaseCase):
                     return "submitted"  # committed when the cursor closes
                 except UserError as error:
                     cr.rollback()
-                    return "refused" if "Not enough stock" in str(error) else f"error: {error}"
+                    # the message users read: 库存不足: 产品 X 需要 3, 可用 1
+                    return "refused" if "库存不足" in str(error) else f"error: {error}"
                 except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                     cr.rollback()
                     if tryno == MAX_TRIES_ON_CONCURRENCY_FAILURE:

@@ -120,7 +120,7 @@ class TestLowStockAlerts(StockLockCommon):
         activities = self.env["mail.activity"].search([("activity_type_id", "=", activity_type.id)])
         self.assertEqual(
             activities.filtered(lambda a: a.user_id == self.buyer).summary,
-            "1 个产品低于安全库存",
+            "1 条库存预警待处理",
         )
         self.assertEqual(len(activities.filtered(lambda a: a.user_id == self.buyer)), 1)
         # product without responsible -> the company's buyers group

@@ -50,7 +50,7 @@ def generate(env, n_products, warehouse):
                 RETURNING id
             )
             INSERT INTO stock_quant (product_id, quantity, %(qcols)s)
-            SELECT products.id, CASE WHEN products.id %% 10 = 0 THEN 5 ELSE 20 END, %(qsel)s
+            SELECT products.id, CASE WHEN mod(products.id, 10) = 0 THEN 5 ELSE 20 END, %(qsel)s
               FROM products, stock_quant q WHERE q.product_id = %(product)s
             """,
             n=n_products,
