@@ -32,6 +32,17 @@ def actors(odoo_server):
             "standard_price": 5,
         },
     )
+    # stock on hand (an inventory adjustment, as a user would do it): submitting locks it
+    location_id = admin.call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)[0][
+        "lot_stock_id"
+    ][0]
+    quant_id = admin.call(
+        "stock.quant",
+        "create",
+        {"product_id": product_id, "location_id": location_id, "inventory_quantity": 100},
+        context={"inventory_mode": True},
+    )
+    admin.call("stock.quant", "action_apply_inventory", [quant_id])
     return {"sales": salesman, "approver": approver, "partner": partner_id, "product": product_id}
 
 
@@ -136,3 +147,40 @@ def test_review_over_rpc(actors):
         "approved_by_id"
     ]
     assert approved_by[0] == approver.uid
+
+
+def test_stock_locks_over_rpc(actors, odoo_server):
+    """A salesman's order locks stock on submit; the lock can't be forged or taken over RPC."""
+    admin = odoo_server.admin()
+    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
+    before = admin.call("res.company", "read", [company_id], ["sale_review_required"])[0]
+    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    sales = actors["sales"]
+    order_id = new_order(actors)
+    sales.call("sale.order", "action_submit_review", [order_id])
+    lock_ids = sales.call("stock.lock", "search", [("order_id", "=", order_id)])
+    assert len(lock_ids) == 1
+    lock = sales.call("stock.lock", "read", lock_ids, ["quantity", "state"])[0]
+    assert (lock["quantity"], lock["state"]) == (1, "active")
+    assert_refused(
+        lambda: sales.call("stock.lock", "write", lock_ids, {"quantity": 50}),
+        "odoo.exceptions.AccessError",
+    )
+    assert_refused(
+        lambda: sales.call("stock.lock", "action_extend", lock_ids, 30, "不能延期"),
+        "odoo.exceptions.AccessError",
+    )
+    other = odoo_server.create_user("rpc_sales_other", ["sales_team.group_sale_salesman"])
+    assert_refused(
+        lambda: other.call("stock.lock", "action_release", lock_ids, "抢库存"),
+        "odoo.exceptions.AccessError",
+    )
+    sales.call("stock.lock", "action_release", lock_ids, "客户暂缓")
+    lock = sales.call("stock.lock", "read", lock_ids, ["state"])[0]
+    assert lock["state"] == "released"
+    admin.call(
+        "res.company",
+        "write",
+        [company_id],
+        {"sale_review_required": before["sale_review_required"]},
+    )
