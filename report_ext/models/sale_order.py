@@ -10,10 +10,7 @@ class SaleOrder(models.Model):
 
     def _check_sale_slip_printable(self):
         """Refuse to print the 销售单 of orders that are not approved yet (server side)."""
-        if "flow_state" in self._fields:
-            refused = self.filtered(lambda o: o.flow_state not in SALE_SLIP_PRINTABLE_STATES)
-        else:  # until sale_order_ext publishes flow_state: confirmed orders only
-            refused = self.filtered(lambda o: o.state != "sale")
+        refused = self.filtered(lambda o: o.flow_state not in SALE_SLIP_PRINTABLE_STATES)
         if refused:
             raise UserError(
                 _(

@@ -2,6 +2,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
+from odoo.addons.sale_order_ext.models.res_partner import CUSTOMER_GRADE
+from odoo.addons.sale_order_ext.models.sale_order import SALE_FLOW_STATE
 
 
 class SaleAnalysisReport(models.Model):
@@ -24,14 +26,10 @@ class SaleAnalysisReport(models.Model):
     order_id = fields.Many2one("sale.order", string="Order", readonly=True)
     date = fields.Datetime(string="Order Date", readonly=True)
     state = fields.Selection(SALE_ORDER_STATE, string="Status", readonly=True)
-    flow_state = fields.Selection(
-        selection="_selection_flow_state", string="Review State", readonly=True
-    )
+    flow_state = fields.Selection(SALE_FLOW_STATE, string="Review State", readonly=True)
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     commercial_partner_id = fields.Many2one("res.partner", string="Customer Entity", readonly=True)
-    customer_grade = fields.Selection(
-        selection="_selection_customer_grade", string="Customer Grade", readonly=True
-    )
+    customer_grade = fields.Selection(CUSTOMER_GRADE, string="Customer Grade", readonly=True)
     partner_category_ids = fields.Many2many(
         related="partner_id.category_id", string="Customer Tags"
     )
@@ -66,16 +64,6 @@ class SaleAnalysisReport(models.Model):
         help="Number of distinct orders (the value of a single line is its order id).",
     )
 
-    @api.model
-    def _selection_flow_state(self):
-        field = self.env["sale.order"]._fields.get("flow_state")
-        return field.selection if field else []
-
-    @api.model
-    def _selection_customer_grade(self):
-        field = self.env["res.partner"]._fields.get("customer_grade")
-        return field.selection if field else []
-
     # ------------------------------------------------------------------ query
     def _select(self):
         rate = SQL("COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
@@ -86,10 +74,10 @@ class SaleAnalysisReport(models.Model):
             sol.order_id AS order_count,
             so.date_order AS date,
             so.state AS state,
-            %(flow_state)s AS flow_state,
+            so.flow_state AS flow_state,
             so.partner_id AS partner_id,
             partner.commercial_partner_id AS commercial_partner_id,
-            %(grade)s AS customer_grade,
+            partner.customer_grade AS customer_grade,
             sol.salesman_id AS user_id,
             so.team_id AS team_id,
             so.warehouse_id AS warehouse_id,
@@ -109,12 +97,6 @@ class SaleAnalysisReport(models.Model):
                 THEN sol.margin / sol.price_subtotal * 100.0 ELSE 0 END AS margin_percent
             """,
             rate=rate,
-            flow_state=SQL("so.flow_state")
-            if "flow_state" in self.env["sale.order"]._fields
-            else SQL("NULL::varchar"),
-            grade=SQL("partner.customer_grade")
-            if "customer_grade" in self.env["res.partner"]._fields
-            else SQL("NULL::varchar"),
         )
 
     def _from(self):

@@ -104,11 +104,6 @@ class StockAnalysisReport(models.Model):
     # ------------------------------------------------------------------ query
     def _locked_query(self):
         """Active locks per product/warehouse/company (stock_lock_ext's table)."""
-        if "stock.lock" not in self.env:
-            return SQL(
-                "SELECT NULL::int, NULL::int, NULL::int, 0.0, 0.0, 0.0, 0.0, 0.0, 0.0, "
-                "NULL::timestamp WHERE FALSE"
-            )
         return SQL(
             """
             SELECT stk_lock.product_id, stk_lock.warehouse_id, stk_lock.company_id,

@@ -110,6 +110,23 @@ class TestStockAnalysis(ReportExtCommon):
         self.assertAlmostEqual(row.stock_value, 1000.0 * row.unit_cost)
         self.assertTrue(row.is_slow_mover, "never delivered")
 
+    def test_locked_stock_from_stock_lock_ext(self):
+        """库存分析 reads stock_lock_ext's active locks: locked units are not available."""
+        self.company.sale_review_required = True
+        waiting = self._create_order(self.customer, self.salesman, qty=7.0)
+        waiting.with_user(self.salesman).action_submit_review()
+        self.assertEqual(waiting.approval_state, "to_review")
+        self.env.flush_all()
+        row = self._row(self.product)
+        self.assertEqual((row.qty_on_hand, row.qty_reserved, row.qty_locked), (1000.0, 0.0, 7.0))
+        self.assertEqual(row.qty_available, 993.0)
+        # approval turns the lock into the delivery's reservation: still not available
+        waiting.with_user(self.approver).action_approve()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        row = self._row(self.product)
+        self.assertEqual((row.qty_reserved, row.qty_locked, row.qty_available), (7.0, 0.0, 993.0))
+
     def test_turnover_after_delivery(self):
         self._approve(self.order)
         self._deliver(self.order)

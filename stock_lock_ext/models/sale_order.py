@@ -31,7 +31,9 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ hooks of sale_order_ext / sale
     def _action_submit_review(self):
         res = super()._action_submit_review()
-        self.filtered(lambda o: o.company_id.stock_lock_trigger == "submit")._stock_lock_sync()
+        self.filtered(lambda o: o.company_id.stock_lock_trigger == "submit")._stock_lock_sync(
+            submitting=True
+        )
         return res
 
     def _action_reject(self, reason):
@@ -87,8 +89,11 @@ class SaleOrder(models.Model):
             line.product_uom_qty, line.product_id.uom_id, rounding_method="HALF-UP"
         )
 
-    def _stock_lock_sync(self):
-        """Make the active locks of submitted orders match their lines (lock, top up, reduce, release)."""
+    def _stock_lock_sync(self, submitting=False):
+        """Make the active locks of submitted orders match their lines (lock, top up, reduce, release).
+
+        ``submitting``: the orders were just submitted, so they hold no lock yet.
+        """
         orders = self.filtered(
             lambda o: (
                 o.state in ("draft", "sent")
@@ -100,6 +105,8 @@ class SaleOrder(models.Model):
             return
         Lock = self.env["stock.lock"].sudo()
         lines = orders._stock_lock_lines()
+        if submitting and not lines:
+            return
         locks = Lock.search([("order_id", "in", orders.ids), ("state", "=", "active")])
         Lock._take_guard(lines.product_id | locks.product_id)
         figures = Lock._get_stock_figures(lines.product_id, lines.order_id.warehouse_id)
