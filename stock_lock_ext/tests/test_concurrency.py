@@ -23,8 +23,9 @@ ROUNDS = 20
 
 @tagged("post_install", "-at_install")
 class TestLockConcurrency(BaseCase):
-    """Real parallel transactions on committed data: on hand 10, 8-30 orders of 2-3 units
-    submitted at the same instant never lock + reserve more than 10."""
+    """Real parallel transactions on committed data: on hand 10 of two products, 8-30 orders
+    of 2-3 units of each (lines in opposite orders) submitted at the same instant never lock +
+    reserve more than 10 of a product, and never deadlock."""
 
     @classmethod
     def setUpClass(cls):
@@ -78,17 +79,24 @@ class TestLockConcurrency(BaseCase):
                     "stock_lock_trigger": "submit",
                 }
             )
-            product = env["product.product"].create(
-                {
-                    "name": "并发保温杯",
-                    "type": "consu",
-                    "is_storable": True,
-                    "list_price": 50,
-                    "standard_price": 20,
-                }
+            products = env["product.product"].create(
+                [
+                    {
+                        "name": name,
+                        "type": "consu",
+                        "is_storable": True,
+                        "list_price": 50,
+                        "standard_price": 20,
+                    }
+                    for name in ("并发保温杯 A", "并发保温杯 B")
+                ]
             )
             warehouse = env["stock.warehouse"].browse(self.warehouse_id)
-            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, ON_HAND)
+            for product in products:
+                env["stock.quant"]._update_available_quantity(
+                    product, warehouse.lot_stock_id, ON_HAND
+                )
+            # half the orders list the products A, B and half B, A: sorted guards, no deadlock
             orders = env["sale.order"].create(
                 [
                     {
@@ -102,14 +110,15 @@ class TestLockConcurrency(BaseCase):
                                     "price_unit": 50,
                                 }
                             )
+                            for product in (products if index % 2 else products[::-1])
                         ],
                     }
-                    for __ in range(n_orders)
+                    for index in range(n_orders)
                 ]
             )
-            self.created["product.product"].append(product.id)
+            self.created["product.product"].extend(products.ids)
             self.created["sale.order"].extend(orders.ids)
-            return product.id, orders.ids
+            return products.ids, orders.ids
 
     def _submit(self, order_id, barrier):
         """Submit like an RPC request: retried on serialization failures the way
@@ -138,27 +147,27 @@ class TestLockConcurrency(BaseCase):
             time.sleep(random.uniform(0.0, 2**tryno))
         return "unreachable"
 
-    def _spent(self, product_id):
+    def _spent(self, product_ids):
+        """(locked, reserved) of the product that spent the most."""
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
-            locked = sum(
-                env["stock.lock"]
-                .search([("product_id", "=", product_id), ("state", "=", "active")])
-                .mapped("quantity")
-            )
-            reserved = sum(
-                env["stock.quant"]
-                .search([("product_id", "=", product_id)])
-                .mapped("reserved_quantity")
-            )
-            return locked, reserved
+            spent = []
+            for product_id in product_ids:
+                locks = env["stock.lock"].search(
+                    [("product_id", "=", product_id), ("state", "=", "active")]
+                )
+                quants = env["stock.quant"].search([("product_id", "=", product_id)])
+                spent.append(
+                    (sum(locks.mapped("quantity")), sum(quants.mapped("reserved_quantity")))
+                )
+            return max(spent, key=sum)
 
     def _run_round(self, n_orders, mode):
-        product_id, order_ids = self._prepare_round(n_orders, mode)
+        product_ids, order_ids = self._prepare_round(n_orders, mode)
         barrier = threading.Barrier(n_orders)
         with ThreadPoolExecutor(max_workers=n_orders) as executor:
             outcomes = list(executor.map(partial(self._submit, barrier=barrier), order_ids))
-        locked, reserved = self._spent(product_id)
+        locked, reserved = self._spent(product_ids)
         return locked, reserved, Counter(outcomes)
 
     @mute_logger("odoo.sql_db", "odoo.service.model")

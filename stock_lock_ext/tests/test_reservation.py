@@ -82,3 +82,15 @@ class TestReservationRespectsLocks(StockLockCommon):
         self.locking_order.with_user(self.approver).action_reject_with_reason("客户取消")
         picking.action_assign()
         self.assertEqual(picking.move_ids.quantity, 5)
+
+    def test_backorder_leaves_locked_units(self):
+        picking = self._delivery(5)
+        picking.action_assign()
+        self.assertEqual(picking.move_ids.quantity, 2)
+        picking.move_ids.picked = True
+        picking.with_context(cancel_backorder=False)._action_done()
+        backorder = self.env["stock.picking"].search([("backorder_id", "=", picking.id)])
+        self.assertEqual(backorder.move_ids.product_uom_qty, 3)
+        backorder.action_assign()
+        self.assertEqual(backorder.move_ids.quantity, 0, "the 8 left are locked for the order")
+        self.assertEqual(self._locked(self.product), 8)
