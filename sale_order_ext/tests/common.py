@@ -4,6 +4,16 @@ from odoo.tests import new_test_user
 from odoo.addons.base.tests.common import BaseCommon
 
 
+def count_queries(env, func):
+    """SQL queries `func` runs, caches emptied first and pending writes flushed after."""
+    env.flush_all()
+    env.invalidate_all()
+    start = env.cr.sql_log_count
+    func()
+    env.flush_all()
+    return env.cr.sql_log_count - start
+
+
 class SaleOrderExtCommon(BaseCommon):
     """Users of every role, a complete customer and storable products, in the main company."""
 

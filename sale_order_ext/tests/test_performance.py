@@ -4,7 +4,7 @@ from odoo.tests import tagged
 
 from odoo.addons.sale_order_ext.models.sale_order import _APPROVAL_TOKEN
 
-from .common import SaleOrderExtCommon
+from .common import SaleOrderExtCommon, count_queries
 
 _logger = logging.getLogger(__name__)
 
@@ -13,20 +13,12 @@ _logger = logging.getLogger(__name__)
 class TestReviewQueryBudget(SaleOrderExtCommon):
     """Submit + (auto-)approve + confirm vs. Odoo's plain action_confirm, same orders."""
 
-    def _queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        start = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - start
-
     def _plain_confirm(self, order):
         # what Odoo does without this addon: action_confirm on an order nobody reviewed
         order.with_context(sale_order_ext_review=_APPROVAL_TOKEN).write(
             {"approval_state": "approved"}
         )
-        return self._queries(order.action_confirm)
+        return count_queries(self.env, order.action_confirm)
 
     def test_submit_approve_confirm_budget(self):
         # a product without stock tracking: this measures the review; stock_lock_ext measures
@@ -49,7 +41,7 @@ class TestReviewQueryBudget(SaleOrderExtCommon):
                     self._create_order(lines=lines, client_order_ref=f"P{run}{n}")
                 )
                 order = self._create_order(lines=lines, client_order_ref=f"R{run}{n}")
-                reviewed = self._queries(order.action_submit_review)
+                reviewed = count_queries(self.env, order.action_submit_review)
                 self.assertEqual(order.state, "sale")
                 extra[n] = reviewed - plain
                 if run == "measure":

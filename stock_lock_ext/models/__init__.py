@@ -1,3 +1,4 @@
+from . import stock_threshold_mixin
 from . import product_template
 from . import product_category
 from . import product_product

@@ -1,10 +1,11 @@
 from odoo import api, fields, models
 
-from .product_template import check_threshold_vals
-
 
 class ProductProduct(models.Model):
-    _inherit = "product.product"
+    _name = "product.product"
+    _inherit = ["product.product", "stock.threshold.mixin"]
+    # the template's thresholds, written through the variant (checked before the ORM converts them)
+    _threshold_fields = ("safety_stock_qty", "max_stock_qty")
 
     stock_locked_qty = fields.Float(
         string="Locked",
@@ -24,16 +25,6 @@ class ProductProduct(models.Model):
         )
         for product in self:
             product.stock_locked_qty = locked.get(product, 0.0)
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_threshold_vals(self.env, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_threshold_vals(self.env, vals)
-        return super().write(vals)
 
     def action_view_stock_locks(self):
         """谁锁定了库存: the active locks on these products."""

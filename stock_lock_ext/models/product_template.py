@@ -1,31 +1,11 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-THRESHOLD_FIELDS = ("safety_stock_qty", "max_stock_qty", "min_qty", "max_qty")
-
-
-def check_threshold_vals(env, vals):
-    """Thresholds written over RPC can be anything: refuse what is not a number >= 0."""
-    for name in THRESHOLD_FIELDS:
-        if name not in vals or vals[name] is False or vals[name] is None:
-            continue
-        value = vals[name]
-        try:
-            number = float(value)
-        except (TypeError, ValueError):
-            number = None
-        if isinstance(value, bool) or number is None or number != number:
-            raise ValidationError(
-                env._("The stock threshold must be a number, not %(value)r.", value=value)
-            )
-        if number < 0:
-            raise ValidationError(
-                env._("A stock threshold cannot be negative (%(value)s).", value=value)
-            )
-
 
 class ProductTemplate(models.Model):
-    _inherit = "product.template"
+    _name = "product.template"
+    _inherit = ["product.template", "stock.threshold.mixin"]
+    _threshold_fields = ("safety_stock_qty", "max_stock_qty")
 
     safety_stock_qty = fields.Float(
         string="Safety Stock",
@@ -71,16 +51,6 @@ class ProductTemplate(models.Model):
                         product=template.display_name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_threshold_vals(self.env, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_threshold_vals(self.env, vals)
-        return super().write(vals)
 
     def action_view_stock_locks(self):
         return self.product_variant_ids.action_view_stock_locks()

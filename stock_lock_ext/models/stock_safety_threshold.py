@@ -1,15 +1,15 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import ValidationError
 
-from .product_template import check_threshold_vals
-
 
 class StockSafetyThreshold(models.Model):
     """A product's safety stock in one warehouse, overriding the product's and category's."""
 
     _name = "stock.safety.threshold"
+    _inherit = ["stock.threshold.mixin"]
     _description = "Safety Stock per Warehouse"
     _order = "product_id, warehouse_id"
+    _threshold_fields = ("min_qty", "max_qty")
 
     product_id = fields.Many2one(
         "product.product",
@@ -41,13 +41,3 @@ class StockSafetyThreshold(models.Model):
                         product=threshold.product_id.display_name,
                     )
                 )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        for vals in vals_list:
-            check_threshold_vals(self.env, vals)
-        return super().create(vals_list)
-
-    def write(self, vals):
-        check_threshold_vals(self.env, vals)
-        return super().write(vals)

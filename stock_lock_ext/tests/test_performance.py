@@ -3,6 +3,7 @@ import logging
 from odoo.tests import tagged
 
 from odoo.addons.sale_order_ext.models.sale_order import _APPROVAL_TOKEN
+from odoo.addons.sale_order_ext.tests.common import count_queries
 
 from .common import StockLockCommon
 
@@ -12,14 +13,6 @@ _logger = logging.getLogger(__name__)
 @tagged("post_install", "-at_install")
 class TestLockQueryCount(StockLockCommon):
     """Locking an order costs the same number of queries for 1, 10 and 50 lines."""
-
-    def _queries(self, func):
-        self.env.flush_all()
-        self.env.invalidate_all()
-        start = self.cr.sql_log_count
-        func()
-        self.env.flush_all()
-        return self.cr.sql_log_count - start
 
     def test_lock_queries_do_not_grow_with_lines(self):
         self.company.sale_review_required = True
@@ -32,11 +25,11 @@ class TestLockQueryCount(StockLockCommon):
                 order.with_context(sale_order_ext_review=_APPROVAL_TOKEN).write(
                     {"approval_state": "to_review"}
                 )
-                locking[n] = self._queries(order._stock_lock_sync)
+                locking[n] = count_queries(self.env, order._stock_lock_sync)
                 self.assertEqual(len(order.stock_lock_ids), n)
                 # the whole submission (checklist, locks, approval steps)
                 order = self._create_order([(p, 1) for p in products[:n]])
-                submitting[n] = self._queries(order.action_submit_review)
+                submitting[n] = count_queries(self.env, order.action_submit_review)
                 self.assertEqual(len(order.stock_lock_ids), n)
                 self.assertEqual(order.approval_state, "to_review")
             if run == "measure":
