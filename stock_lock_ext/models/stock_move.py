@@ -8,8 +8,11 @@ class StockMove(models.Model):
     def _action_assign(self, force_qty=False):
         # Reserving spends free stock: take the products' guard like a lock does, and tell
         # _update_reserved_quantity which units other orders have locked.
+        # receipts and other moves from locations without reservation spend no free stock
         moves = self.filtered(
-            lambda m: m.product_id.is_storable and m.state not in ("draft", "done", "cancel")
+            lambda m: (
+                m.state not in ("draft", "done", "cancel") and not m._should_bypass_reservation()
+            )
         )
         active = ()
         if moves:
