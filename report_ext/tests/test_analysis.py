@@ -63,8 +63,8 @@ class TestSaleAnalysis(ReportExtCommon):
         self.assertEqual(line.categ_id, self.product.categ_id)
         self.assertEqual(line.commercial_partner_id, self.customer)
         self.assertEqual(line.state, "sale")
-        if "flow_state" in self.order._fields:
-            self.assertEqual(line.flow_state, self.order.flow_state)
+        self.assertEqual(line.flow_state, "approved")
+        self.assertEqual(line.flow_state, self.order.flow_state)
 
     def test_salesman_sees_own_figures_only(self):
         model = self.env["sale.analysis.report"].with_user(self.salesman)
