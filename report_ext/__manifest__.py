@@ -25,6 +25,7 @@
         "views/report_ext_menus.xml",
     ],
     "demo": [],
+    "pre_init_hook": "_pre_init_hook",
     "installable": True,
     "application": False,
 }

@@ -1,4 +1,4 @@
-from odoo import _, models
+from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 
 # flow states (sale_order_ext.SALE_FLOW_STATE) on which the 销售单 may be printed
@@ -7,6 +7,44 @@ SALE_SLIP_PRINTABLE_STATES = ("approved", "shipped", "done")
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
+
+    # totals of the order's lines in the order currency, as 销售分析 sums them line by line
+    # (display lines excluded): sale.analysis.order.report reads them to answer a grouping
+    # by order fields without aggregating every line. Kept by the ORM, so always live.
+    analysis_line_count = fields.Integer(
+        string="Analysis: Lines", compute="_compute_analysis_totals", store=True
+    )
+    analysis_amount_untaxed = fields.Float(
+        string="Analysis: Untaxed Amount", compute="_compute_analysis_totals", store=True
+    )
+    analysis_amount_total = fields.Float(
+        string="Analysis: Amount with Taxes", compute="_compute_analysis_totals", store=True
+    )
+    analysis_cost = fields.Float(
+        string="Analysis: Cost", compute="_compute_analysis_totals", store=True
+    )
+    analysis_margin = fields.Float(
+        string="Analysis: Margin", compute="_compute_analysis_totals", store=True
+    )
+
+    @api.depends(
+        "order_line.display_type",
+        "order_line.price_subtotal",
+        "order_line.price_total",
+        "order_line.purchase_price",
+        "order_line.product_uom_qty",
+        "order_line.margin",
+    )
+    def _compute_analysis_totals(self):
+        for order in self:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            order.analysis_line_count = len(lines)
+            order.analysis_amount_untaxed = sum(lines.mapped("price_subtotal"))
+            order.analysis_amount_total = sum(lines.mapped("price_total"))
+            order.analysis_cost = sum(
+                (line.purchase_price or 0.0) * line.product_uom_qty for line in lines
+            )
+            order.analysis_margin = sum(line.margin or 0.0 for line in lines)
 
     def _check_sale_slip_printable(self):
         """Refuse to print the 销售单 of orders that are not approved yet (server side)."""

@@ -1,9 +1,39 @@
-from odoo import api, fields, models
+import re
+
+from odoo import fields, models
+from odoo.osv import expression
 from odoo.tools import SQL
 
-from odoo.addons.sale.models.sale_order import SALE_ORDER_STATE
-from odoo.addons.sale_order_ext.models.res_partner import CUSTOMER_GRADE
-from odoo.addons.sale_order_ext.models.sale_order import SALE_FLOW_STATE
+# the fields of sale.analysis.report that have the same value on every line of an order
+# (and exist on sale.analysis.order.report)
+ORDER_LEVEL_FIELDS = frozenset(
+    {
+        "order_id",
+        "date",
+        "state",
+        "flow_state",
+        "partner_id",
+        "commercial_partner_id",
+        "customer_grade",
+        "partner_category_ids",
+        "user_id",
+        "team_id",
+        "warehouse_id",
+        "company_id",
+        "currency_id",
+    }
+)
+# aggregates the per-order view gives exactly (its rows hold the sums of their lines)
+ORDER_LEVEL_AGGREGATES = {
+    "__count": "line_count:sum",
+    "amount_untaxed:sum": "amount_untaxed:sum",
+    "amount_total:sum": "amount_total:sum",
+    "cost:sum": "cost:sum",
+    "margin:sum": "margin:sum",
+    "margin_percent:avg": "margin_percent:avg",
+    "order_count:count_distinct": "order_count:count_distinct",
+}
+ORDER_TERM = re.compile(r"^\s*(?P<term>[\w:.]+)(?P<rest>(\s+\w+)*)\s*$")
 
 
 class SaleAnalysisReport(models.Model):
@@ -14,59 +44,60 @@ class SaleAnalysisReport(models.Model):
     ``sale_order_line JOIN sale_order`` that PostgreSQL plans directly (dimension tables are
     LEFT JOINed on their primary key and dropped by the planner when a query does not use
     them). Amounts are in the company currency (``sale_order.currency_rate``).
+
+    A ``read_group`` that only involves order fields (month x customer, salesperson, review
+    state...) is answered by ``sale.analysis.order.report``, which aggregates the orders'
+    stored line totals instead of every line: same figures, ~10x fewer rows.
     """
 
     _name = "sale.analysis.report"
+    _inherit = "sale.analysis.mixin"
     _description = "Sales Analysis (lines)"
     _auto = False
     _rec_name = "order_id"
     _order = "date desc, id desc"
+    # flushed before the view is queried
+    _depends = {
+        "sale.order.line": [
+            "order_id",
+            "display_type",
+            "salesman_id",
+            "company_id",
+            "product_id",
+            "product_uom",
+            "product_uom_qty",
+            "qty_delivered",
+            "price_subtotal",
+            "price_total",
+            "purchase_price",
+            "margin",
+        ],
+        "sale.order": [
+            "date_order",
+            "state",
+            "flow_state",
+            "partner_id",
+            "team_id",
+            "warehouse_id",
+            "currency_rate",
+        ],
+        "res.partner": ["commercial_partner_id", "customer_grade"],
+        "res.company": ["currency_id"],
+        "product.product": ["product_tmpl_id"],
+        "product.template": ["categ_id"],
+    }
 
-    # order
-    order_id = fields.Many2one("sale.order", string="Order", readonly=True)
-    date = fields.Datetime(string="Order Date", readonly=True)
-    state = fields.Selection(SALE_ORDER_STATE, string="Status", readonly=True)
-    flow_state = fields.Selection(SALE_FLOW_STATE, string="Review State", readonly=True)
-    partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
-    commercial_partner_id = fields.Many2one("res.partner", string="Customer Entity", readonly=True)
-    customer_grade = fields.Selection(CUSTOMER_GRADE, string="Customer Grade", readonly=True)
-    partner_category_ids = fields.Many2many(
-        related="partner_id.category_id", string="Customer Tags"
-    )
-    user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
-    warehouse_id = fields.Many2one("stock.warehouse", string="Warehouse", readonly=True)
-    company_id = fields.Many2one("res.company", string="Company", readonly=True)
-    currency_id = fields.Many2one("res.currency", string="Currency", readonly=True)
     # line
     product_id = fields.Many2one("product.product", string="Product", readonly=True)
     product_tmpl_id = fields.Many2one("product.template", string="Product Template", readonly=True)
     categ_id = fields.Many2one("product.category", string="Product Category", readonly=True)
     product_uom = fields.Many2one("uom.uom", string="Unit", readonly=True)
-    # measures
     product_uom_qty = fields.Float(string="Quantity", readonly=True)
     qty_delivered = fields.Float(string="Delivered Quantity", readonly=True)
-    amount_untaxed = fields.Monetary(string="Untaxed Amount", readonly=True)
-    amount_total = fields.Monetary(string="Amount with Taxes", readonly=True)
-    cost = fields.Monetary(string="Cost", readonly=True)
-    margin = fields.Monetary(string="Margin", readonly=True)
-    margin_percent = fields.Float(
-        string="Margin (%)",
-        readonly=True,
-        aggregator="avg",
-        help="Margin divided by the untaxed amount. Grouped: total margin / total untaxed "
-        "amount of the group (not an average of line percentages).",
-    )
-    order_count = fields.Integer(
-        string="Orders",
-        readonly=True,
-        aggregator="count_distinct",
-        help="Number of distinct orders (the value of a single line is its order id).",
-    )
 
     # ------------------------------------------------------------------ query
     def _select(self):
-        rate = SQL("COALESCE(NULLIF(so.currency_rate, 0), 1.0)")
+        convert = self._analysis_to_company_currency
         return SQL(
             """
             sol.id AS id,
@@ -89,14 +120,17 @@ class SaleAnalysisReport(models.Model):
             sol.product_uom AS product_uom,
             sol.product_uom_qty AS product_uom_qty,
             sol.qty_delivered AS qty_delivered,
-            sol.price_subtotal / %(rate)s AS amount_untaxed,
-            sol.price_total / %(rate)s AS amount_total,
-            COALESCE(sol.purchase_price, 0) * sol.product_uom_qty / %(rate)s AS cost,
-            COALESCE(sol.margin, 0) / %(rate)s AS margin,
+            %(untaxed)s AS amount_untaxed,
+            %(total)s AS amount_total,
+            %(cost)s AS cost,
+            %(margin)s AS margin,
             CASE WHEN sol.price_subtotal <> 0
                 THEN sol.margin / sol.price_subtotal * 100.0 ELSE 0 END AS margin_percent
             """,
-            rate=rate,
+            untaxed=convert(SQL("sol.price_subtotal")),
+            total=convert(SQL("sol.price_total")),
+            cost=convert(SQL("COALESCE(sol.purchase_price, 0) * sol.product_uom_qty")),
+            margin=convert(SQL("COALESCE(sol.margin, 0)")),
         )
 
     def _from(self):
@@ -122,85 +156,84 @@ class SaleAnalysisReport(models.Model):
     def _table_query(self):
         return self._query()
 
-    def _read_group_select(self, aggregate_spec, query):
-        """Margin % of a group = sum(margin) / sum(untaxed amount), not an average."""
-        if aggregate_spec != "margin_percent:avg":
-            return super()._read_group_select(aggregate_spec, query)
-        return SQL(
-            "COALESCE(SUM(%(margin)s) / NULLIF(SUM(%(amount)s), 0) * 100.0, 0)",
-            margin=self._field_to_sql(self._table, "margin", query),
-            amount=self._field_to_sql(self._table, "amount_untaxed", query),
+    # ------------------------------------------------------------ read_group
+    def _read_group(
+        self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None, order=None
+    ):
+        orders_view = self._order_level_view(domain, groupby, aggregates, having, order)
+        if orders_view is None:
+            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+        rows = orders_view._read_group(
+            domain,
+            groupby,
+            [ORDER_LEVEL_AGGREGATES[spec] for spec in aggregates],
+            offset=offset,
+            limit=limit,
+            order=self._order_level_order(order),
         )
+        if not groupby:
+            # no line at all: COUNT(*) is 0, a SUM of line counts is NULL
+            rows = [
+                tuple(
+                    0 if spec == "__count" and not value else value
+                    for spec, value in zip(aggregates, row, strict=True)
+                )
+                for row in rows
+            ]
+        return rows
 
-    def _read_group_postprocess_groupby(self, groupby_spec, raw_values):
-        """Same records as core, but one record per distinct id (core builds one per group,
-        each with the whole column as prefetch ids)."""
-        field = self._fields[groupby_spec.split(":")[0]]
-        if field.type != "many2one":
-            return super()._read_group_postprocess_groupby(groupby_spec, raw_values)
-        raw_values = list(raw_values)
-        comodel = self.env[field.comodel_name]
-        records = {
-            record.id: record for record in comodel.browse(dict.fromkeys(filter(None, raw_values)))
-        }
-        return (records[value] if value else comodel for value in raw_values)
+    def _order_level_view(self, domain, groupby, aggregates, having, order):
+        """``sale.analysis.order.report`` (same user) when it gives this ``_read_group``'s
+        exact result, else None."""
+        if having or self.env.context.get("sale_analysis_lines"):
+            return None
+        if any(spec not in ORDER_LEVEL_AGGREGATES for spec in aggregates):
+            return None
+        if any(spec.split(":")[0].split(".")[0] not in ORDER_LEVEL_FIELDS for spec in groupby):
+            return None
+        if order and self._order_level_order(order) is None:
+            return None
+        for leaf in expression.normalize_domain(domain or []):
+            if isinstance(leaf, str):  # '&', '|', '!'
+                continue
+            if leaf in (expression.TRUE_LEAF, expression.FALSE_LEAF):
+                continue
+            if not isinstance(leaf[0], str) or leaf[0].split(".")[0] not in ORDER_LEVEL_FIELDS:
+                return None
+        orders_view = self.env["sale.analysis.order.report"]
+        # the record rules of both views must filter the same orders
+        rules = self.env["ir.rule"]
+        if rules._compute_domain(self._name, "read") != rules._compute_domain(
+            orders_view._name, "read"
+        ):
+            return None
+        return orders_view
 
-    @api.model
-    def _read_group_format_result(self, rows_dict, lazy_groupby):
-        """Same result as core, but each distinct value of a groupby is formatted once.
-
-        Core formats every group separately: a babel date label (~0.1 ms) and a domain per
-        group and groupby, 4 s for the ~40,000 groups of month x customer at a million
-        lines, while there are only a few dozen months and a few thousand customers.
-        """
-        simple = [
-            spec
-            for spec in lazy_groupby
-            if "." not in spec
-            and self._fields[spec.split(":")[0]].type not in ("many2many", "properties")
-        ]
-        if len(rows_dict) < 100 or not simple:
-            return super()._read_group_format_result(rows_dict, lazy_groupby)
-        tables = []
-        for spec in simple:
-            relational = self._fields[spec.split(":")[0]].type == "many2one"
-            formatted = {}
-            for row in rows_dict:
-                value = row[spec]
-                key = value.id if relational else value
-                if key not in formatted:
-                    formatted[key] = {spec: value, "__domain": []}
-            super()._read_group_format_result(list(formatted.values()), [spec])
-            table = {
-                key: (result[spec], result.get("__range", {}).get(spec, None), result["__domain"])
-                for key, result in formatted.items()
-            }
-            tables.append((spec, relational, table))
-        for row in rows_dict:
-            domain = row["__domain"]
-            for spec, relational, table in tables:
-                value = row[spec]
-                label, range_, extra_domain = table[value.id if relational else value]
-                row[spec] = label
-                if range_ is not None:
-                    row.setdefault("__range", {})[spec] = range_
-                # consecutive terms of a domain are implicitly AND-ed
-                domain = domain + extra_domain
-            row["__domain"] = domain
-        others = [spec for spec in lazy_groupby if spec not in simple]
-        if others:
-            super()._read_group_format_result(rows_dict, others)
+    def _order_level_order(self, order):
+        """``order`` for the per-order view: ``__count`` is the sum of its lines; None when
+        ``order`` names something the per-order view does not have."""
+        if not order:
+            return order
+        terms = []
+        for part in order.split(","):
+            match = ORDER_TERM.match(part)
+            if not match:
+                return None
+            term = match["term"]
+            if term in ORDER_LEVEL_AGGREGATES:
+                term = ORDER_LEVEL_AGGREGATES[term]
+            elif term.split(":")[0].split(".")[0] not in ORDER_LEVEL_FIELDS:
+                return None
+            terms.append(term + match["rest"])
+        return ",".join(terms)
 
     def init(self):
         """Indexes the analysis needs on live tables (the view itself is a query)."""
-        cr = self.env.cr
-        # month x customer over the whole table is a sequential scan + hash join (no index
-        # helps); these serve the usual pivot filters: a period and a customer.
-        cr.execute(
+        # month x customer over the whole table is a sequential scan (no index helps); this
+        # one serves the usual pivot filters: a period and a customer.
+        self.env.cr.execute(
             "CREATE INDEX IF NOT EXISTS sale_order_report_ext_date_partner_idx "
             "ON sale_order (date_order, partner_id)"
         )
-        cr.execute(
-            "CREATE INDEX IF NOT EXISTS sale_order_line_report_ext_partner_idx "
-            "ON sale_order_line (order_partner_id)"
-        )
+        # core indexes sale_order_line.order_partner_id already: drop our former duplicate
+        self.env.cr.execute("DROP INDEX IF EXISTS sale_order_line_report_ext_partner_idx")

@@ -1,6 +1,10 @@
-from datetime import date
+from datetime import date, datetime, timedelta
 
+from odoo import Command
 from odoo.tests import tagged
+
+from odoo.addons.report_ext import _pre_init_hook
+from odoo.addons.report_ext.report.sale_analysis_mixin import fixed_utc_offset
 
 from .common import ReportExtCommon
 
@@ -195,3 +199,206 @@ class TestReceivableAnalysis(ReportExtCommon):
         )
         self.assertEqual(rows.user_id, self.salesman)
         self.assertAlmostEqual(sum(rows.mapped("amount_due")), 500.0)
+
+
+@tagged("post_install", "-at_install")
+class TestSaleAnalysisOrderLevel(ReportExtCommon):
+    """Groupings by order fields are answered from the orders' stored line totals: the
+    same figures as aggregating every line, live, under the same record rules."""
+
+    AGGREGATES = [
+        "__count",
+        "amount_untaxed:sum",
+        "amount_total:sum",
+        "cost:sum",
+        "margin:sum",
+        "margin_percent:avg",
+        "order_count:count_distinct",
+    ]
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.customer2 = cls.env["res.partner"].create(
+            {"name": "杭州乙方贸易有限公司", "customer_grade": "b"}
+        )
+        cls.order2 = cls._create_order(cls.customer2, cls.salesman2, qty=20)
+        cls.order3 = cls._create_order(cls.customer, cls.salesman2, qty=5)
+        # a section and a note are no lines of the analysis
+        cls.order3.order_line = [
+            Command.create({"display_type": "line_section", "name": "赠品"}),
+            Command.create({"display_type": "line_note", "name": "包装另计"}),
+        ]
+        cls.orders = cls.order | cls.order2 | cls.order3
+        cls._approve(cls.order | cls.order2)
+        cls.order2.date_order = "2026-01-15 10:00:00"
+        cls.order3.date_order = "2026-02-28 20:00:00"  # 2026-03-01 04:00 in Shanghai
+        cls.env.flush_all()
+        cls.model = cls.env["sale.analysis.report"].with_context(tz="Asia/Shanghai")
+
+    def _both(self, model, domain, groupby, aggregates=None, order=None):
+        aggregates = aggregates or self.AGGREGATES
+        self.assertIsNotNone(
+            model._order_level_view(domain, groupby, aggregates, (), order),
+            f"{groupby} should be answered per order",
+        )
+        per_order = model._read_group(domain, groupby, aggregates, order=order)
+        per_line = model.with_context(sale_analysis_lines=True)._read_group(
+            domain, groupby, aggregates, order=order
+        )
+        self.assertEqual(len(per_order), len(per_line))
+        for row_order, row_line in zip(per_order, per_line, strict=True):
+            for value_order, value_line in zip(row_order, row_line, strict=True):
+                if isinstance(value_line, float):
+                    self.assertAlmostEqual(value_order, value_line, places=6)
+                else:
+                    self.assertEqual(value_order, value_line)
+        return per_order
+
+    def test_same_figures_as_lines(self):
+        domain = [("order_id", "in", self.orders.ids)]
+        rows = self._both(self.model, domain, ["date:month", "partner_id"])
+        self.assertEqual(len(rows), 3, "order3 falls in March in Shanghai, order2 in January")
+        for groupby in (
+            [],
+            ["user_id"],
+            ["flow_state", "customer_grade"],
+            ["date:day", "team_id", "warehouse_id"],
+            ["commercial_partner_id", "state", "company_id", "currency_id"],
+            ["order_id"],
+        ):
+            self._both(self.model, domain, groupby)
+        [(count, amount, orders)] = self._both(
+            self.model, domain, [], ["__count", "amount_untaxed:sum", "order_count:count_distinct"]
+        )
+        self.assertEqual(count, 6, "2 product lines per order; the section and note are no lines")
+        self.assertEqual(orders, 3)
+        self.assertAlmostEqual(amount, sum(self.orders.mapped("amount_untaxed")))
+
+    def test_domains_orders_and_empty_selection(self):
+        domain = [
+            "|",
+            ("partner_id.name", "ilike", "杭州"),
+            ("date", ">=", "2026-02-01"),
+            ("order_id", "in", self.orders.ids),
+        ]
+        rows = self._both(self.model, domain, ["partner_id"], order="__count desc, partner_id")
+        self.assertEqual([row[1] for row in rows], [4, 2])
+        self._both(self.model, domain, ["date:month"], order="amount_untaxed:sum desc")
+        [(count, amount, *__)] = self._both(self.model, [("order_id", "=", 0)], [])
+        self.assertEqual((count, amount), (0, False), "no line: core's empty figures")
+
+    def test_line_fields_are_grouped_per_line(self):
+        for domain, groupby, aggregates, having in (
+            ([], ["product_id"], ["__count"], ()),
+            ([("product_id", "=", self.product.id)], ["partner_id"], ["__count"], ()),
+            ([], ["partner_id"], ["product_uom_qty:sum"], ()),
+            ([], ["partner_id"], ["__count"], [("__count", ">", 1)]),
+            ([("amount_untaxed", ">", 100)], ["partner_id"], ["__count"], ()),
+            ([("id", "in", [1, 2])], [], ["__count"], ()),
+        ):
+            self.assertIsNone(
+                self.model._order_level_view(domain, groupby, aggregates, having, None)
+            )
+        self.assertIsNone(
+            self.model._order_level_view([], ["partner_id"], ["__count"], (), "product_id")
+        )
+        [(count,)] = self.model._read_group(
+            [("order_id", "in", self.orders.ids), ("product_id", "=", self.product2.id)],
+            [],
+            ["__count"],
+        )
+        self.assertEqual(count, 3)
+
+    def test_totals_are_live(self):
+        domain = [("order_id", "=", self.order3.id)]
+        [(count, amount)] = self.model._read_group(domain, [], ["__count", "amount_untaxed:sum"])
+        self.assertEqual(count, 2)
+        self.order3.order_line = [
+            Command.create({"product_id": self.product.id, "product_uom_qty": 2, "price_unit": 50})
+        ]
+        line = self.order3.order_line.filtered(lambda line: line.product_id == self.product2)
+        line.product_uom_qty = 1
+        self.order3.order_line.filtered(lambda line: line.display_type == "line_note").unlink()
+        [(count2, amount2)] = self.model._read_group(domain, [], ["__count", "amount_untaxed:sum"])
+        self.assertEqual(count2, 3)
+        self.assertAlmostEqual(amount2, amount + 100 - 2 * 1000)
+        self.assertAlmostEqual(amount2, self.order3.amount_untaxed)
+        self._both(self.model, domain, ["partner_id"])
+
+    def test_foreign_currency_in_company_currency(self):
+        self.order2.currency_rate = 2.0
+        self.env.flush_all()
+        domain = [("order_id", "=", self.order2.id)]
+        [(amount, margin)] = self._both(
+            self.model, domain, [], ["amount_untaxed:sum", "margin:sum"]
+        )
+        self.assertAlmostEqual(amount, self.order2.amount_untaxed / 2)
+        self.assertAlmostEqual(margin, self.order2.margin / 2)
+
+    def test_salesman_own_orders_and_other_rules(self):
+        model = self.model.with_user(self.salesman)
+        domain = [("order_id", "in", self.orders.ids)]
+        rows = self._both(model, domain, ["order_id"], ["__count"])
+        self.assertEqual([row[0] for row in rows], [self.order])
+        # a rule only the line view has (a product): answered line by line, rule applied
+        self.env["ir.rule"].create(
+            {
+                "name": "no lunch boxes",
+                "model_id": self.env["ir.model"]._get_id("sale.analysis.report"),
+                "domain_force": f"[('product_id', '!=', {self.product2.id})]",
+            }
+        )
+        self.assertIsNone(model._order_level_view(domain, ["order_id"], ["__count"], (), None))
+        [(count,)] = model._read_group(domain, [], ["__count"])
+        self.assertEqual(count, 1)
+
+    def test_pre_init_fills_existing_orders(self):
+        self.env.cr.execute(
+            "UPDATE sale_order SET analysis_line_count = NULL, analysis_amount_untaxed = NULL,"
+            " analysis_margin = NULL WHERE id IN %s",
+            [tuple(self.orders.ids)],
+        )
+        _pre_init_hook(self.env)
+        self.env.invalidate_all()
+        for order in self.orders:
+            lines = order.order_line.filtered(lambda line: not line.display_type)
+            self.assertEqual(order.analysis_line_count, len(lines))
+            self.assertAlmostEqual(order.analysis_amount_untaxed, order.amount_untaxed)
+            self.assertAlmostEqual(order.analysis_margin, order.margin)
+
+    def test_month_of_an_order_in_the_users_zone(self):
+        """China's +8 without DST is added, not converted per row; where the zone's offset
+        changed (Shanghai had DST until 1991) or changes (Paris), the exact conversion.
+        Checked against Odoo's own sale.report grouping of the same order."""
+        self.assertEqual(fixed_utc_offset("Asia/Shanghai")[1], timedelta(hours=8))
+        self.assertIsNone(fixed_utc_offset("Europe/Paris"))
+        cases = [
+            ("Asia/Shanghai", "2026-02-28 16:30:00", "date:month", datetime(2026, 3, 1)),
+            ("Asia/Shanghai", "2026-02-28 15:59:59", "date:month", datetime(2026, 2, 1)),
+            ("Asia/Shanghai", "1988-07-31 15:30:00", "date:month", datetime(1988, 8, 1)),
+            ("Asia/Shanghai", "2026-12-31 17:00:00", "date:year", datetime(2027, 1, 1)),
+            ("Asia/Shanghai", "2026-09-30 15:00:00", "date:quarter", datetime(2026, 7, 1)),
+            ("Europe/Paris", "2026-03-31 22:30:00", "date:month", datetime(2026, 4, 1)),
+            ("Europe/Paris", "2026-01-31 22:30:00", "date:month", datetime(2026, 1, 1)),
+            ("UTC", "2026-01-31 23:59:59", "date:day", datetime(2026, 1, 31)),
+        ]
+        for tz, date_order, groupby, expected in cases:
+            self.order3.date_order = date_order
+            self.env.flush_all()
+            [(ours, __)] = self.model.with_context(tz=tz)._read_group(
+                [("order_id", "=", self.order3.id)], [groupby], ["__count"]
+            )
+            [(core, __)] = (
+                self.env["sale.report"]
+                .with_context(tz=tz)
+                ._read_group(
+                    [("order_reference", "=", f"sale.order,{self.order3.id}")],
+                    [groupby],
+                    ["__count"],
+                )
+            )
+            [(lines, __)] = self.model.with_context(tz=tz, sale_analysis_lines=True)._read_group(
+                [("order_id", "=", self.order3.id)], [groupby], ["__count"]
+            )
+            self.assertEqual((ours, lines, core), (expected,) * 3, f"{date_order} UTC in {tz}")
