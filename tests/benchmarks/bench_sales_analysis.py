@@ -61,10 +61,12 @@ def main(env, args):
     # the same grouping aggregated line by line (what any grouping by a product field does)
     lines_s, lines = _median_time(
         env,
-        lambda: env["sale.analysis.report"]
-        .with_context(sale_analysis_lines=True)
-        .read_group(
-            [], ["amount_untaxed:sum", "margin:sum", "margin_percent:avg"], groupby, lazy=False
+        lambda: (
+            env["sale.analysis.report"]
+            .with_context(sale_analysis_lines=True)
+            .read_group(
+                [], ["amount_untaxed:sum", "margin:sum", "margin_percent:avg"], groupby, lazy=False
+            )
         ),
     )
     core_s, core = _median_time(
