@@ -127,3 +127,60 @@ def test_review_counter_in_the_systray(odoo_server, browser):
     browser.wait_for(f"{rows} === {expected}")
     crumbs = browser.wait_for("document.querySelector('.o_breadcrumb')?.innerText")
     assert "审核" in crumbs, crumbs
+
+
+def test_sales_analysis_pivot_shows_own_figures(odoo_server, browser):
+    """销售分析 in the pivot, as a salesman: his customers by month (answered from the orders'
+    line totals), the grand total of his own confirmed orders only, as read_group gives it."""
+    admin = odoo_server.admin()
+    sales = odoo_server.create_user("web_sales4", ["sales_team.group_sale_salesman"], name="陈静")
+    other = odoo_server.create_user("web_sales5", ["sales_team.group_sale_salesman"], name="周强")
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {"name": "分析产品", "type": "consu", "list_price": 100, "standard_price": 60},
+    )
+    customers = [
+        admin.call("res.partner", "create", {"name": name, "street": "长江路 2 号"})
+        for name in ("分析客户甲", "分析客户乙")
+    ]
+    for user, partner_id, qty in (
+        (sales, customers[0], 3),
+        (sales, customers[1], 5),
+        (other, customers[0], 7),
+    ):
+        order_id = user.call(
+            "sale.order",
+            "create",
+            {
+                "partner_id": partner_id,
+                "order_line": [
+                    (0, 0, {"product_id": product_id, "product_uom_qty": qty, "tax_id": False}),
+                    (0, 0, {"display_type": "line_note", "name": "备注"}),
+                ],
+            },
+        )
+        user.call("sale.order", "action_submit_review", [order_id])
+        assert user.call("sale.order", "read", [order_id], ["state"])[0]["state"] == "sale"
+    [total] = sales.call(
+        "sale.analysis.report",
+        "read_group",
+        [("state", "=", "sale")],
+        ["amount_untaxed:sum"],
+        [],
+    )
+    assert total["amount_untaxed"] == 800.0, total  # 3 + 5 units at 100: not the other's 7
+    assert total["__count"] == 2, total  # the notes are no lines
+
+    browser.login(odoo_server.url, "web_sales4", "web_sales4")
+    browser.goto(f"{odoo_server.url}/odoo/action-report_ext.action_sale_analysis_report")
+    browser.wait_for("document.querySelector('.o_pivot table .o_pivot_cell_value')")
+    headers = browser.text(".o_pivot table tbody")
+    assert "分析客户甲" in headers and "分析客户乙" in headers, headers
+    crumbs = browser.text(".o_breadcrumb")
+    assert "销售分析" in crumbs, crumbs
+    first_total = browser.eval(
+        "document.querySelector('.o_pivot table tbody tr .o_pivot_cell_value').innerText"
+    )
+    assert float("".join(c for c in first_total if c.isdigit() or c == ".")) == 800.0, first_total
+    browser.screenshot("sales_analysis_pivot")

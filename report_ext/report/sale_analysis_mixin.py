@@ -1,5 +1,7 @@
+import contextlib
 import datetime
 import functools
+import gc
 
 import pytz
 
@@ -23,6 +25,20 @@ def fixed_utc_offset(tz_name):
     if transitions[-1] > datetime.datetime.now():
         return None
     return transitions[-1], zone._transition_info[-1][0]
+
+
+@contextlib.contextmanager
+def cyclic_gc_paused():
+    """No cyclic garbage collection while tens of thousands of groups are built: each full
+    collection walks the whole registry (~0.2 s of a month x customer pivot at a million
+    lines). Reference counting still frees everything; collection resumes right after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 class SaleAnalysisMixin(models.AbstractModel):
@@ -118,6 +134,11 @@ class SaleAnalysisMixin(models.AbstractModel):
             margin=self._field_to_sql(self._table, "margin", query),
             amount=self._field_to_sql(self._table, "amount_untaxed", query),
         )
+
+    @api.model
+    def read_group(self, domain, fields, groupby, offset=0, limit=None, orderby=False, lazy=True):
+        with cyclic_gc_paused():
+            return super().read_group(domain, fields, groupby, offset, limit, orderby, lazy)
 
     def _read_group_postprocess_groupby(self, groupby_spec, raw_values):
         """Same records as core, but one record per distinct id (core builds one per group,

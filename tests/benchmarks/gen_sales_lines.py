@@ -202,9 +202,10 @@ def generate(env, n_lines=1_000_000, n_customers=2000, n_products=500, seed=0.42
                            SUM(COALESCE(purchase_price, 0) * product_uom_qty) cost,
                            SUM(COALESCE(margin, 0)) margin
                       FROM sale_order_line WHERE display_type IS NULL GROUP BY order_id) t
-             WHERE t.order_id = o.id AND o.name LIKE 'BM%%'
+             WHERE t.order_id = o.id AND o.name LIKE %(generated)s
             """,
             analysis=analysis,
+            generated="BM%",
         )
     )
     cr.execute("ANALYZE sale_order; ANALYZE sale_order_line; ANALYZE res_partner")
