@@ -27,6 +27,24 @@ def fixed_utc_offset(tz_name):
     return transitions[-1], zone._transition_info[-1][0]
 
 
+# what the shared columns read: flushed before either view is queried
+ANALYSIS_DEPENDS = {
+    "sale.order": [
+        "date_order",
+        "state",
+        "flow_state",
+        "partner_id",
+        "user_id",
+        "team_id",
+        "warehouse_id",
+        "company_id",
+        "currency_rate",
+    ],
+    "res.partner": ["commercial_partner_id", "customer_grade"],
+    "res.company": ["currency_id"],
+}
+
+
 @contextlib.contextmanager
 def cyclic_gc_paused():
     """No cyclic garbage collection while tens of thousands of groups are built: each full
@@ -93,6 +111,39 @@ class SaleAnalysisMixin(models.AbstractModel):
             "CASE WHEN COALESCE(so.currency_rate, 1) IN (0, 1) THEN %(amount)s "
             "ELSE %(amount)s / so.currency_rate END",
             amount=amount,
+        )
+
+    @api.model
+    def _analysis_columns(self, untaxed, total, cost, margin):
+        """The columns of the order fields and measures, from ``so`` (the order), ``partner``
+        and ``company`` and the given amounts in the order currency."""
+        convert = self._analysis_to_company_currency
+        return SQL(
+            """
+            so.date_order AS date,
+            so.state AS state,
+            so.flow_state AS flow_state,
+            so.partner_id AS partner_id,
+            partner.commercial_partner_id AS commercial_partner_id,
+            partner.customer_grade AS customer_grade,
+            so.user_id AS user_id,
+            so.team_id AS team_id,
+            so.warehouse_id AS warehouse_id,
+            so.company_id AS company_id,
+            company.currency_id AS currency_id,
+            %(amount_untaxed)s AS amount_untaxed,
+            %(amount_total)s AS amount_total,
+            %(cost)s AS cost,
+            %(margin)s AS margin,
+            CASE WHEN %(untaxed)s <> 0 THEN %(margin_raw)s / %(untaxed)s * 100.0
+                ELSE 0 END AS margin_percent
+            """,
+            amount_untaxed=convert(untaxed),
+            amount_total=convert(total),
+            cost=convert(cost),
+            margin=convert(margin),
+            untaxed=untaxed,
+            margin_raw=margin,
         )
 
     def _read_group_groupby(self, groupby_spec, query):

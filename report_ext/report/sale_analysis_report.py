@@ -4,6 +4,8 @@ from odoo import fields, models
 from odoo.osv import expression
 from odoo.tools import SQL
 
+from .sale_analysis_mixin import ANALYSIS_DEPENDS
+
 # the fields of sale.analysis.report that have the same value on every line of an order
 # (and exist on sale.analysis.order.report)
 ORDER_LEVEL_FIELDS = frozenset(
@@ -58,11 +60,10 @@ class SaleAnalysisReport(models.Model):
     _order = "date desc, id desc"
     # flushed before the view is queried
     _depends = {
+        **ANALYSIS_DEPENDS,
         "sale.order.line": [
             "order_id",
             "display_type",
-            "salesman_id",
-            "company_id",
             "product_id",
             "product_uom",
             "product_uom_qty",
@@ -72,17 +73,6 @@ class SaleAnalysisReport(models.Model):
             "purchase_price",
             "margin",
         ],
-        "sale.order": [
-            "date_order",
-            "state",
-            "flow_state",
-            "partner_id",
-            "team_id",
-            "warehouse_id",
-            "currency_rate",
-        ],
-        "res.partner": ["commercial_partner_id", "customer_grade"],
-        "res.company": ["currency_id"],
         "product.product": ["product_tmpl_id"],
         "product.template": ["categ_id"],
     }
@@ -97,40 +87,25 @@ class SaleAnalysisReport(models.Model):
 
     # ------------------------------------------------------------------ query
     def _select(self):
-        convert = self._analysis_to_company_currency
         return SQL(
             """
             sol.id AS id,
             sol.order_id AS order_id,
             sol.order_id AS order_count,
-            so.date_order AS date,
-            so.state AS state,
-            so.flow_state AS flow_state,
-            so.partner_id AS partner_id,
-            partner.commercial_partner_id AS commercial_partner_id,
-            partner.customer_grade AS customer_grade,
-            sol.salesman_id AS user_id,
-            so.team_id AS team_id,
-            so.warehouse_id AS warehouse_id,
-            sol.company_id AS company_id,
-            company.currency_id AS currency_id,
             sol.product_id AS product_id,
             product.product_tmpl_id AS product_tmpl_id,
             template.categ_id AS categ_id,
             sol.product_uom AS product_uom,
             sol.product_uom_qty AS product_uom_qty,
             sol.qty_delivered AS qty_delivered,
-            %(untaxed)s AS amount_untaxed,
-            %(total)s AS amount_total,
-            %(cost)s AS cost,
-            %(margin)s AS margin,
-            CASE WHEN sol.price_subtotal <> 0
-                THEN sol.margin / sol.price_subtotal * 100.0 ELSE 0 END AS margin_percent
+            %s
             """,
-            untaxed=convert(SQL("sol.price_subtotal")),
-            total=convert(SQL("sol.price_total")),
-            cost=convert(SQL("COALESCE(sol.purchase_price, 0) * sol.product_uom_qty")),
-            margin=convert(SQL("COALESCE(sol.margin, 0)")),
+            self._analysis_columns(
+                untaxed=SQL("sol.price_subtotal"),
+                total=SQL("sol.price_total"),
+                cost=SQL("COALESCE(sol.purchase_price, 0) * sol.product_uom_qty"),
+                margin=SQL("COALESCE(sol.margin, 0)"),
+            ),
         )
 
     def _from(self):
@@ -140,7 +115,7 @@ class SaleAnalysisReport(models.Model):
             sale_order_line sol
             JOIN sale_order so ON so.id = sol.order_id
             LEFT JOIN res_partner partner ON partner.id = so.partner_id
-            LEFT JOIN res_company company ON company.id = sol.company_id
+            LEFT JOIN res_company company ON company.id = so.company_id
             LEFT JOIN product_product product ON product.id = sol.product_id
             LEFT JOIN product_template template ON template.id = product.product_tmpl_id
             """
