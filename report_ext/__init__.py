@@ -15,7 +15,12 @@ ANALYSIS_COLUMNS = {
 def _pre_init_hook(env):
     """Fill sale.order's stored line totals with one UPDATE: the ORM would otherwise
     recompute them order by order when installing on a database with years of orders."""
-    cr = env.cr
+    fill_analysis_totals(env.cr)
+
+
+def fill_analysis_totals(cr):
+    """Create sale.order's ``analysis_*`` columns if needed and fill them from the lines
+    (install and the 18.0.1.1.0 upgrade, which added them)."""
     for column, column_type in ANALYSIS_COLUMNS.items():
         if not column_exists(cr, "sale_order", column):
             create_column(cr, "sale_order", column, column_type)

@@ -9,14 +9,14 @@ from .conftest import REPO, VENV_PYTHON
 
 
 @pytest.mark.parametrize(
-    ("addon", "requires"),
+    ("addon", "version", "requires"),
     [
-        ("sale_order_ext", "odoo-addon-sale_order_ext"),
-        ("stock_lock_ext", "odoo-addon-sale_order_ext"),
-        ("report_ext", "cn2an"),
+        ("sale_order_ext", "18.0.1.0.0", "odoo-addon-sale_order_ext"),
+        ("stock_lock_ext", "18.0.1.0.0", "odoo-addon-sale_order_ext"),
+        ("report_ext", "18.0.1.1.0", "cn2an"),
     ],
 )
-def test_addon_builds_as_wheel(tmp_path, addon, requires):
+def test_addon_builds_as_wheel(tmp_path, addon, version, requires):
     pip_wheel = [str(VENV_PYTHON), "-m", "pip", "wheel", "-q", "--no-deps", "--no-build-isolation"]
     subprocess.run(
         [*pip_wheel, "-w", str(tmp_path), str(REPO / addon)],
@@ -24,7 +24,7 @@ def test_addon_builds_as_wheel(tmp_path, addon, requires):
         capture_output=True,
     )
     # whool adds the number of commits since the version was set: 18.0.1.0.0.N
-    (wheel,) = tmp_path.glob(f"odoo_addon_{addon}-18.0.1.0.0*.whl")
+    (wheel,) = tmp_path.glob(f"odoo_addon_{addon}-{version}*.whl")
     with zipfile.ZipFile(wheel) as zf:
         names = zf.namelist()
         metadata = zf.read(next(n for n in names if n.endswith("METADATA"))).decode()

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
 from odoo.addons.report_ext import _pre_init_hook
@@ -402,3 +403,21 @@ class TestSaleAnalysisOrderLevel(ReportExtCommon):
                 [("order_id", "=", self.order3.id)], [groupby], ["__count"]
             )
             self.assertEqual((ours, lines, core), (expected,) * 3, f"{date_order} UTC in {tz}")
+
+    def test_upgrade_fills_existing_orders(self):
+        """The 18.0.1.1.0 pre-migration (stored totals added) fills them like the install."""
+        script = load_script(
+            "report_ext/migrations/18.0.1.1.0/pre-migrate.py",
+            "report_ext_pre_migrate_18_0_1_1_0",
+        )
+        self.env.cr.execute(
+            "UPDATE sale_order SET analysis_line_count = 0, analysis_amount_total = 0,"
+            " analysis_cost = 0 WHERE id IN %s",
+            [tuple(self.orders.ids)],
+        )
+        script.migrate(self.env.cr, "18.0.1.0.0")
+        self.env.invalidate_all()
+        for order in self.orders:
+            self.assertEqual(order.analysis_line_count, 2)
+            self.assertAlmostEqual(order.analysis_amount_total, order.amount_total)
+            self.assertAlmostEqual(order.analysis_cost, order.amount_untaxed - order.margin)
