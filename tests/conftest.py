@@ -204,6 +204,16 @@ class OdooServer:
     def admin(self):
         return self.rpc(*ADMIN, lang="en_US")
 
+    def set_review_required(self, required):
+        """Turn sale_order_ext's review on or off for the admin's company (this server's
+        database is shared by a module's tests); returns the previous setting."""
+        admin = self.admin()
+        [user] = admin.call("res.users", "read", [admin.uid], ["company_id"])
+        company_id = user["company_id"][0]
+        [company] = admin.call("res.company", "read", [company_id], ["sale_review_required"])
+        admin.call("res.company", "write", [company_id], {"sale_review_required": required})
+        return company["sale_review_required"]
+
     def create_user(self, login, groups, name=None, company_xmlid=None):
         """Create a user with exactly these groups (xmlids); password = login."""
         admin = self.admin()

@@ -8,8 +8,7 @@ SIGNATURE = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwA
 
 def _quotation(odoo_server, review_required):
     admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    admin.call("res.company", "write", [company_id], {"sale_review_required": review_required})
+    odoo_server.set_review_required(review_required)
     partner_id = admin.call(
         "res.partner",
         "create",

@@ -8,8 +8,7 @@ from .conftest import RpcError
 @pytest.fixture(scope="module")
 def actors(odoo_server):
     admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    odoo_server.set_review_required(True)
     salesman = odoo_server.create_user(
         "rpc_sales", ["sales_team.group_sale_salesman"], name="RPC 销售员"
     )
@@ -151,10 +150,7 @@ def test_review_over_rpc(actors):
 
 def test_stock_locks_over_rpc(actors, odoo_server):
     """A salesman's order locks stock on submit; the lock can't be forged or taken over RPC."""
-    admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    before = admin.call("res.company", "read", [company_id], ["sale_review_required"])[0]
-    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    before = odoo_server.set_review_required(True)
     sales = actors["sales"]
     order_id = new_order(actors)
     sales.call("sale.order", "action_submit_review", [order_id])
@@ -178,9 +174,4 @@ def test_stock_locks_over_rpc(actors, odoo_server):
     sales.call("stock.lock", "action_release", lock_ids, "客户暂缓")
     lock = sales.call("stock.lock", "read", lock_ids, ["state"])[0]
     assert lock["state"] == "released"
-    admin.call(
-        "res.company",
-        "write",
-        [company_id],
-        {"sale_review_required": before["sale_review_required"]},
-    )
+    odoo_server.set_review_required(before)

@@ -27,8 +27,7 @@ def test_salesman_sees_sales_orders_in_chinese(odoo_server, browser):
 def test_review_flow_in_the_web_client(odoo_server, browser):
     """A salesman submits in the form view (提交审核), an approver approves (审核通过)."""
     admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    odoo_server.set_review_required(True)
     sales = odoo_server.create_user("web_sales2", ["sales_team.group_sale_salesman"], name="张伟")
     odoo_server.create_user("web_approver", ["sale_order_ext.group_sale_approver"], name="李娜")
     partner_id = admin.call(
@@ -83,8 +82,7 @@ def test_review_flow_in_the_web_client(odoo_server, browser):
 def test_review_counter_in_the_systray(odoo_server, browser):
     """待我审核: approvers see how many orders wait for them and open the list from there."""
     admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
-    admin.call("res.company", "write", [company_id], {"sale_review_required": True})
+    odoo_server.set_review_required(True)
     sales = odoo_server.create_user("web_sales3", ["sales_team.group_sale_salesman"], name="王芳")
     approver = odoo_server.create_user(
         "web_approver3", ["sale_order_ext.group_sale_approver"], name="赵磊"
@@ -133,9 +131,8 @@ def test_sales_analysis_pivot_shows_own_figures(odoo_server, browser):
     """销售分析 in the pivot, as a salesman: his customers by month (answered from the orders'
     line totals), the grand total of his own confirmed orders only, as read_group gives it."""
     admin = odoo_server.admin()
-    company_id = admin.call("res.users", "read", [admin.uid], ["company_id"])[0]["company_id"][0]
     # nothing to review: a submitted order is approved and confirmed at once
-    admin.call("res.company", "write", [company_id], {"sale_review_required": False})
+    odoo_server.set_review_required(False)
     sales = odoo_server.create_user("web_sales4", ["sales_team.group_sale_salesman"], name="陈静")
     other = odoo_server.create_user("web_sales5", ["sales_team.group_sale_salesman"], name="周强")
     product_id = admin.call(
