@@ -6,6 +6,8 @@
 #   bash scripts/test.sh --addon sale_order_ext   one addon's Odoo tests (+ lint)
 #   bash scripts/test.sh --no-lint --no-pytest    Odoo tests only
 #   TEST_TAGS=/sale_order_ext:TestApproval bash scripts/test.sh --no-pytest
+#   bash scripts/test.sh --core-only               Odoo's own suites with the addons, vs. plain Odoo
+#   CORE_MODULES=account bash scripts/test.sh --core-only   (account: ~700 tests, not in CI)
 source "$(dirname "$0")/common.sh"
 
 # OCA's XML/CSV/manifest checks that fail the run (style-only ones left out)
@@ -17,14 +19,18 @@ xml-view-dangerous-replace-low-priority,xml-deprecated-tree-attribute,xml-record
 xml-duplicate-record-id,xml-duplicate-fields,xml-syntax-error,\
 xml-dangerous-qweb-replace-low-priority,xml-duplicate-template-id,xml-xpath-translatable-item
 
-run_lint=1 run_odoo=1 run_pytest=1 tags=${TEST_TAGS:-}
+run_lint=1 run_odoo=1 run_pytest=1 run_core=1 tags=${TEST_TAGS:-}
+# Odoo's own suites run next to ours (plain Odoo's figures: tests/core_baseline.json)
+CORE_MODULES=${CORE_MODULES:-sale_management,sale_margin,sale,sale_stock,stock}
 while [ $# -gt 0 ]; do
     case $1 in
-        --addon) tags=/$2; run_pytest=0; shift ;;
+        --addon) tags=/$2; run_pytest=0; run_core=0; shift ;;
         --no-lint) run_lint=0 ;;
         --no-odoo) run_odoo=0 ;;
         --no-pytest) run_pytest=0 ;;
-        --lint-only) run_odoo=0; run_pytest=0 ;;
+        --no-core) run_core=0 ;;
+        --core-only) run_lint=0; run_odoo=0; run_pytest=0 ;;
+        --lint-only) run_odoo=0; run_pytest=0; run_core=0 ;;
         *) die "unknown option $1 (see the head of scripts/test.sh)" ;;
     esac
     shift
@@ -55,10 +61,15 @@ if [ $run_lint = 1 ]; then
 fi
 
 # ---------------------------------------------------------------- database copy
-run_db=jxc_test_$$
-cleanup() { [ -n "${run_db:-}" ] && drop_db "$run_db" 2>/dev/null || true; }
+run_db=jxc_test_$$ core_db=jxc_core_$$ pyodoo_db=jxc_pyodoo_$$
+cleanup() {
+    local db
+    for db in "${run_db:-}" "${core_db:-}" "${pyodoo_db:-}"; do
+        [ -n "$db" ] && drop_db "$db" 2>/dev/null || true
+    done
+}
 trap cleanup EXIT
-if [ $run_odoo = 1 ] || [ $run_pytest = 1 ]; then
+if [ $run_odoo = 1 ] || [ $run_pytest = 1 ] || [ $run_core = 1 ]; then
     ensure_template
     copy_db "$TEMPLATE_DB" "$run_db"
 fi
@@ -91,6 +102,51 @@ if [ $run_odoo = 1 ]; then
         [ "$rc" -eq 0 ] || [ "$bad" -gt 0 ] || { say "FAILED: odoo-bin exited $rc"; bad=$((bad + 1)); }
         record "Odoo tests" $((n - f - e - skipped > 0 ? n - f - e - skipped : 0)) $((bad + skipped))
     fi
+fi
+
+# ---------------------------------------------------------------- the same tests through pytest-odoo
+# (how pytest-odoo's users run an addon's tests; one addon, to keep the suite short)
+if [ $run_odoo = 1 ] && [ "$tags" = /sale_order_ext,/stock_lock_ext,/report_ext ]; then
+    copy_db "$TEMPLATE_DB" "$pyodoo_db"
+    out=$LOG_DIR/test-pytest-odoo-$(date +%Y%m%d-%H%M%S).log
+    say "pytest-odoo: sale_order_ext/tests on $pyodoo_db; log: $out"
+    set +e
+    pytest --odoo-database="$pyodoo_db" --odoo-addons-path="$(addons_path)" --odoo-db-use-env-vars \
+        --odoo-log-level=warn -p no:cacheprovider -q -rfEs --color=no sale_order_ext/tests >"$out" 2>&1
+    rc=$?
+    set -e
+    tail -3 "$out"
+    last=$(grep -E '^=*.* in [0-9.]+s' "$out" | tail -1 || true)
+    p=$(grep -oE '[0-9]+ passed' <<<"$last" | cut -d' ' -f1 || true)
+    f=$(grep -oE '[0-9]+ (failed|errors?|skipped)' <<<"$last" | awk '{s += $1} END {print s + 0}')
+    p=${p:-0} f=${f:-0}
+    [ "$p" -gt 0 ] || f=$((f + 1))
+    [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
+    record "pytest-odoo" "$p" "$f"
+    drop_db "$pyodoo_db"
+fi
+
+# ---------------------------------------------------------------- Odoo's own suites
+if [ $run_core = 1 ]; then
+    copy_db "$TEMPLATE_DB" "$core_db"
+    out=$LOG_DIR/test-core-$(date +%Y%m%d-%H%M%S)
+    say "Odoo's own suites ($CORE_MODULES) with the addons on $core_db; log: $out.log"
+    set +e
+    python scripts/core_suites.py -d "$core_db" --odoo-args "--addons-path=$(addons_path) \
+        --data-dir=$DATA_DIR --db_host=$PGHOST --db_port=$PGPORT --db_user=$PGUSER \
+        --db_password=$PGPASSWORD --http-interface=127.0.0.1 --http-port=$(free_port) \
+        --max-cron-threads=0 --logfile=$out.log" ${CORE_MODULES//,/ } >"$out.json"
+    rc=$?
+    set -e
+    if [ $rc -ne 0 ]; then
+        say "FAILED: the core suites did not run (exit $rc, see $out.log)"
+        record "core suites" 0 1
+    else
+        python scripts/compare_core.py tests/core_baseline.json "$out.json"
+        read -r p f <<<"$(python scripts/compare_core.py --counts tests/core_baseline.json "$out.json")"
+        record "core suites" "$p" "$f"
+    fi
+    drop_db "$core_db"
 fi
 
 # ---------------------------------------------------------------- repository-level tests

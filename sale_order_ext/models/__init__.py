@@ -1,4 +1,5 @@
 from . import (
+    account_move,
     res_company,
     res_config_settings,
     res_partner,
@@ -6,6 +7,9 @@ from . import (
     sale_order,
     sale_order_approval,
     sale_order_line,
+    sale_order_review,
+    sale_order_review_check,
     sale_review_check,
+    stock_move,
     stock_picking,
 )

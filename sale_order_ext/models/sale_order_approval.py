@@ -29,3 +29,8 @@ class SaleOrderApproval(models.Model):
     user_id = fields.Many2one("res.users", string="Done By")
     date = fields.Datetime(string="Done On")
     reason = fields.Text()
+    date_pending = fields.Datetime(
+        string="Waiting Since",
+        help="When the step became the one to act on (reminders count from it).",
+    )
+    date_reminded = fields.Datetime(string="Last Reminder")

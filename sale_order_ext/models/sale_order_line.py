@@ -1,56 +1,45 @@
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import AccessError
 
-# Changing these on a line of an approved order sends the order back to review
-REVIEWED_LINE_FIELDS = ("product_id", "product_uom_qty", "price_unit", "discount")
+from .sale_order import REVIEW_TOKEN, _check_computed_values
 
 
 class SaleOrderLine(models.Model):
     _inherit = "sale.order.line"
 
+    # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_client_line_values(vals)
         lines = super().create(vals_list)
-        lines.order_id.filtered(
-            lambda o: o.approval_state == "approved" and o.state != "cancel"
-        )._action_back_to_review()
+        lines.order_id._review_sync_terms()
         return lines
 
     def write(self, vals):
-        changed = [f for f in REVIEWED_LINE_FIELDS if f in vals]
-        reopen = self.env["sale.order"]
-        if changed:
-            for line in self.filtered(
-                lambda ln: (
-                    ln.order_id.approval_state == "approved" and ln.order_id.state != "cancel"
-                )
-            ):
-                if line._review_relevant_change(vals, changed):
-                    reopen |= line.order_id
+        self._check_client_line_values(vals)
+        if "order_id" in vals and any(line.order_id.id != vals["order_id"] for line in self):
+            raise AccessError(
+                _("A line stays on its order: delete it there and add it to the other order.")
+            )
         res = super().write(vals)
-        if reopen:
-            reopen._action_back_to_review()
+        self.order_id._review_sync_terms()
         return res
-
-    def _review_relevant_change(self, vals, changed):
-        """Whether this change needs a new review, per the company's policy (any change or increases)."""
-        self.ensure_one()
-        if self.order_id.company_id.sale_rereview_policy == "increase":
-            if "product_id" in changed and vals["product_id"] != self.product_id.id:
-                return True
-            if "product_uom_qty" in changed and vals["product_uom_qty"] > self.product_uom_qty:
-                return True
-            if "discount" in changed and vals["discount"] > self.discount:
-                return True
-            # a lower price is a bigger discount
-            return "price_unit" in changed and vals["price_unit"] < self.price_unit
-        return any((self[f].id if f == "product_id" else self[f]) != vals[f] for f in changed)
 
     def unlink(self):
-        # deleting a line of an approved order re-opens its review (not a guard: see write)
-        orders = self.order_id.filtered(
-            lambda o: o.approval_state == "approved" and o.state != "cancel"
-        )
+        # not a guard (a line may go): the orders' reviews follow their remaining lines
+        orders = self.order_id
         res = super().unlink()
-        if orders:
-            orders._action_back_to_review()
+        orders.exists()._review_sync_terms()
         return res
+
+    def _check_client_line_values(self, vals):
+        """Which lines are down payments is the server's to say: a down payment is not a term."""
+        if (
+            "is_downpayment" in vals
+            and vals["is_downpayment"]
+            and not self.env.su
+            and self.env.context.get("sale_order_ext_downpayment") is not REVIEW_TOKEN
+        ):
+            raise AccessError(_("Down payment lines are created by the down payment wizard only."))
+        _check_computed_values(self, vals)

@@ -6,3 +6,5 @@ from . import test_performance
 from . import test_sign_and_completion
 from . import test_review_reminder
 from . import test_portal_payment
+from . import test_terms_invariant
+from . import test_review_roles

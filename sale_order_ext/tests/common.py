@@ -66,6 +66,14 @@ class SaleOrderExtCommon(BaseCommon):
             cls.env["stock.quant"]._update_available_quantity(product, stock.lot_stock_id, 1000)
 
     @classmethod
+    def _set_severity(cls, severity, *codes):
+        """The company's severity of a failed check (every check warns by default)."""
+        domain = [("company_id", "=", cls.company.id)]
+        if codes:
+            domain.append(("code", "in", codes))
+        cls.env["sale.review.check"].search(domain).severity = severity
+
+    @classmethod
     def _create_order(cls, user=None, lines=None, partner=None, **vals):
         """A quotation created by `user` (the salesman by default)."""
         user = user or cls.salesman

@@ -23,10 +23,15 @@ class TestReviewBypass(SaleOrderExtCommon):
         self.assertNotEqual(order.approval_state, "approved")
         self.assertFalse(order.picking_ids)
 
-    def test_confirm_button(self):
-        with self.assertRaisesRegex(UserError, "提交审核"):
-            self.order.action_confirm()
+    def test_confirm_routes_into_review(self):
+        """Odoo's Confirm submits the order, like purchase's button_confirm goes 'to approve'."""
+        self.order.action_confirm()
+        self.assertEqual(self.order.approval_state, "to_review")
         self.assertNotConfirmed(self.order)
+        self.order.action_confirm()  # again: still waiting, nothing else happens
+        self.assertEqual(len(self.order.approval_ids), 1)
+        with self.assertRaisesRegex(UserError, "尚未审核|not approved"):
+            self.order.write({"state": "sale"})
 
     def test_write_state(self):
         with self.assertRaises(UserError):
@@ -108,10 +113,11 @@ class TestReviewBypass(SaleOrderExtCommon):
 
     def test_sudo_and_portal_confirmation_leaves_the_order_pending(self):
         # what the portal signature / online payment do: confirm as superuser
-        self.order.sudo().action_confirm()
-        self.assertEqual(self.order.approval_state, "to_review")
-        self.assertNotConfirmed(self.order)
         self.order.sudo().with_context(send_email=True).action_confirm()
+        self.assertEqual(self.order.approval_state, "to_review")
+        self.assertTrue(self.order.review_send_email, "the customer is mailed once approved")
+        self.assertNotConfirmed(self.order)
+        self.order.sudo().action_confirm()
         self.assertNotConfirmed(self.order)
 
     def test_other_company_order(self):

@@ -2,7 +2,7 @@ import logging
 
 from odoo.tests import tagged
 
-from odoo.addons.sale_order_ext.models.sale_order import _APPROVAL_TOKEN
+from odoo.addons.sale_order_ext.models.sale_order import REVIEW_TOKEN
 
 from .common import SaleOrderExtCommon, count_queries
 
@@ -15,8 +15,8 @@ class TestReviewQueryBudget(SaleOrderExtCommon):
 
     def _plain_confirm(self, order):
         # what Odoo does without this addon: action_confirm on an order nobody reviewed
-        order.with_context(sale_order_ext_review=_APPROVAL_TOKEN).write(
-            {"approval_state": "approved"}
+        order.with_context(sale_order_ext_review=REVIEW_TOKEN).write(
+            {"approval_state": "approved", "approved_terms": order._review_terms()}
         )
         return count_queries(self.env, order.action_confirm)
 

@@ -8,6 +8,29 @@ from .common import SaleOrderExtCommon
 
 @tagged("post_install", "-at_install")
 class TestReviewChecks(SaleOrderExtCommon):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls._set_severity("blocking")  # the strict setup of the Chinese demo company
+
+    def test_every_check_warns_by_default(self):
+        defaults = self.env["sale.order"]._review_check_definitions()
+        self.assertEqual({severity for __, __, severity in defaults}, {"warning"})
+        other = self.env["res.company"].create({"name": "默认设置公司"})
+        seeded = self.env["sale.review.check"].search([("company_id", "=", other.id)])
+        self.assertEqual(set(seeded.mapped("severity")), {"warning"})
+        self.assertEqual(len(seeded), len(defaults))
+
+    def test_partner_warning_stays_a_warning(self):
+        """Odoo's 'warning' on a customer warns even where the check's failures block."""
+        self.customer.write({"sale_warn": "warning", "sale_warn_msg": "请先电话确认"})
+        order = self._create_order()
+        check = self._checks(order)["partner_blocked"]
+        self.assertEqual(check["severity"], "warning")
+        self.assertIn("请先电话确认", check["message"])
+        order.action_submit_review()
+        self.assertEqual((order.approval_state, order.state), ("approved", "sale"))
+
     def _checks(self, order):
         return {c["code"]: c for c in order._get_review_results()[order.id]}
 
@@ -33,8 +56,8 @@ class TestReviewChecks(SaleOrderExtCommon):
             partner=bare, commitment_date=fields.Datetime.now() - timedelta(days=2)
         )
         checks = self._checks(order)
-        self.assertEqual(checks["partner_delivery"]["severity"], "warning")
-        self.assertEqual(checks["commitment_date"]["severity"], "warning")
+        self.assertEqual(checks["partner_delivery"]["severity"], "blocking")
+        self.assertEqual(checks["commitment_date"]["severity"], "blocking")
 
     def test_duplicate_names_the_order(self):
         first = self._create_order()

@@ -96,6 +96,7 @@ class TestReviewFlow(SaleOrderExtCommon):
         self.assertEqual(order.approved_by_id, self.manager)
 
     def test_blocking_check_needs_an_override_with_reason(self):
+        self._set_severity("blocking", "line_price")
         order = self._create_order(lines=[(self.product, 2, 10.0)])  # below cost 30
         order.action_submit_review()
         self.assertEqual(order.approval_state, "to_review")

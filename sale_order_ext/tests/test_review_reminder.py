@@ -37,11 +37,14 @@ class TestReviewReminderEscalation(SaleOrderExtCommon):
         order = self._create_order()
         order.action_submit_review()
         order.activity_ids.unlink()  # drop the submit notifications: only reminders count
+        # the level has been waiting that long (the step's own date, not the order's)
+        self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE sale_order SET write_date = now() - make_interval(hours => %s) WHERE id = %s",
+            "UPDATE sale_order_approval SET date_pending = now() - make_interval(hours => %s)"
+            " WHERE order_id = %s AND date_pending IS NOT NULL",
             [hours, order.id],
         )
-        order.invalidate_recordset(["write_date"])
+        order.approval_ids.invalidate_recordset(["date_pending"])
         return order
 
     def _todo_users(self, order):

@@ -84,10 +84,13 @@ class TestReviewReminder(SaleOrderExtCommon):
         order = self._create_order()
         order.action_submit_review()
         order.activity_ids.unlink()
+        self.env.flush_all()
         self.env.cr.execute(
-            "UPDATE sale_order SET write_date = now() - interval '3 days' WHERE id = %s", [order.id]
+            "UPDATE sale_order_approval SET date_pending = now() - interval '3 days'"
+            " WHERE order_id = %s",
+            [order.id],
         )
-        order.invalidate_recordset(["write_date"])
+        order.approval_ids.invalidate_recordset(["date_pending"])
         cron = self.env.ref("sale_order_ext.ir_cron_sale_review_reminder")
         cron.method_direct_trigger()
         first = order.activity_ids.filtered(lambda a: a.user_id == self.approver)

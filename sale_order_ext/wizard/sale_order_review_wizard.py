@@ -12,12 +12,15 @@ class SaleOrderReviewWizard(models.TransientModel):
         [("approve", "Approve"), ("reject", "Reject")], required=True, readonly=True
     )
     review_check_html = fields.Html(related="order_id.review_check_html")
+    # the terms the approver is shown: an approval of terms changed since is refused
+    review_fingerprint = fields.Char(readonly=True)
     reason = fields.Text(required=True)
 
     def action_done(self):
         self.ensure_one()
+        order = self.order_id.with_context(review_fingerprint=self.review_fingerprint)
         if self.action == "approve":
-            self.order_id.action_approve_with_reason(self.reason)
+            order.action_approve_with_reason(self.reason)
         else:
-            self.order_id.action_reject_with_reason(self.reason)
+            order.action_reject_with_reason(self.reason)
         return {"type": "ir.actions.act_window_close"}

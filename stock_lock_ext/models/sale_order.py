@@ -51,25 +51,28 @@ class SaleOrder(models.Model):
         self._stock_lock_consume()
         return res
 
+    def _action_withdraw_review(self):
+        res = super()._action_withdraw_review()
+        self._stock_lock_release(_("The submission was withdrawn."))
+        return res
+
+    def _action_review_terms_changed(self):
+        # the re-routed checklist sees the locks of the changed lines
+        self._stock_lock_sync()
+        return super()._action_review_terms_changed()
+
     @api.model
     def _review_check_definitions(self):
-        return [*super()._review_check_definitions(), ("stock_shortage", _("Stock"), "blocking")]
+        return [*super()._review_check_definitions(), ("stock_shortage", _("Stock"), "warning")]
 
-    def _collect_review_checks(self):
-        results = super()._collect_review_checks()
+    def _review_check_stock_shortage(self):
         shortages = self._stock_lock_shortages()
-        for order in self:
-            failures = shortages.get(order.id)
-            results[order.id].append(
-                {
-                    "code": "stock_shortage",
-                    "severity": "blocking" if failures else "pass",
-                    "message": "; ".join(failures)
-                    if failures
-                    else _("Stock is available for every line."),
-                }
+        return {
+            order.id: self._review_outcome(
+                shortages.get(order.id, []), _("Stock is available for every line.")
             )
-        return results
+            for order in self
+        }
 
     # ------------------------------------------------------------------ actions
     def action_view_stock_locks(self):

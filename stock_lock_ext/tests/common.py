@@ -19,6 +19,10 @@ class StockLockCommon(BaseCommon):
                 "stock_lock_days": 7,
             }
         )
+        # a shortage warns by default; these tests look at the strict setup
+        cls.env["sale.review.check"].search(
+            [("company_id", "=", cls.company.id), ("code", "=", "stock_shortage")]
+        ).severity = "blocking"
         cls.warehouse = cls.env["stock.warehouse"].search(
             [("company_id", "=", cls.company.id)], limit=1
         )

@@ -2,7 +2,7 @@ import logging
 
 from odoo.tests import tagged
 
-from odoo.addons.sale_order_ext.models.sale_order import _APPROVAL_TOKEN
+from odoo.addons.sale_order_ext.models.sale_order import REVIEW_TOKEN
 from odoo.addons.sale_order_ext.tests.common import count_queries
 
 from .common import StockLockCommon
@@ -22,7 +22,7 @@ class TestLockQueryCount(StockLockCommon):
             for n in (1, 10, 50):
                 # the lock step alone, on an order already marked 待审核
                 order = self._create_order([(p, 1) for p in products[:n]])
-                order.with_context(sale_order_ext_review=_APPROVAL_TOKEN).write(
+                order.with_context(sale_order_ext_review=REVIEW_TOKEN).write(
                     {"approval_state": "to_review"}
                 )
                 locking[n] = count_queries(self.env, order._stock_lock_sync)

@@ -1,0 +1,70 @@
+"""Compare Odoo's own suites run with the addons (scripts/core_suites.py output) with plain Odoo.
+
+    python scripts/compare_core.py BASELINE RUN            prints the table, side by side
+    python scripts/compare_core.py --counts BASELINE RUN   prints "PASSED FAILED"
+
+BASELINE (tests/core_baseline.json) holds plain Odoo 18.0's figures, measured once on the same
+modules and the same fixed Odoo commit, and the differences we intend, each with its reason.
+A test failing with the addons that passes on plain Odoo, and is not an intended difference,
+fails the run; so does a module that ran fewer tests.
+"""
+
+import json
+import sys
+
+
+def load_run(path):
+    with open(path, encoding="utf-8") as f:
+        return {row["module"]: row for row in map(json.loads, filter(str.strip, f))}
+
+
+def compare(baseline, run):
+    plain = baseline["modules"]
+    intended = baseline.get("intended_differences", {})
+    rows, passed, failed = [], 0, 0
+    for module in sorted(set(plain) | set(run)):
+        ours = run.get(module)
+        base = plain.get(module)
+        if not ours or not base:
+            rows.append((module, "missing from " + ("the run" if not ours else "the baseline")))
+            failed += 1
+            continue
+        bad = set(ours["failed"]) | set(ours["errors"])
+        plain_bad = set(base["failed"]) | set(base["errors"])
+        new = sorted(bad - plain_bad - set(intended))
+        fixed = sorted(plain_bad - bad)
+        rows.append(
+            (
+                module,
+                f"plain {base['run']} run / {len(plain_bad)} failed+errors; "
+                f"with the addons {ours['run']} run / {len(bad)} failed+errors; "
+                f"new {len(new)}, intended {len(bad & set(intended))}, passing here only {len(fixed)}; "
+                f"{ours['seconds']} s",
+            )
+        )
+        rows.extend((f"  NEW FAILURE {test}", "") for test in new)
+        short = base["run"] - ours["run"]
+        if short > 0:
+            rows.append((f"  {short} fewer tests ran than on plain Odoo", ""))
+        failed += len(new) + (1 if short > 0 else 0)
+        passed += ours["run"] - len(new)
+    return rows, passed, failed
+
+
+def main():
+    args = sys.argv[1:]
+    counts = args[:1] == ["--counts"]
+    if counts:
+        args = args[1:]
+    with open(args[0], encoding="utf-8") as f:
+        baseline = json.load(f)
+    rows, passed, failed = compare(baseline, load_run(args[1]))
+    if counts:
+        print(passed, failed)
+        return
+    for name, text in rows:
+        print(f"[jxc] core {name} {text}".rstrip())
+
+
+if __name__ == "__main__":
+    main()
