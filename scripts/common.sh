@@ -17,10 +17,11 @@ PGPASSWORD=${PGPASSWORD:-jxc}
 PGOPTIONS="-c client_min_messages=warning"
 export PGHOST PGPORT PGUSER PGPASSWORD PGOPTIONS ODOO_SRC JXC_HOME
 ADDONS="sale_order_ext,stock_lock_ext,report_ext"
-# installed next to the suite (not a dependency): 进 of 进销存; low-stock alerts create RFQs with it
-EXTRA_MODULES="purchase"
+# installed next to the suite (not a dependency): 进 of 进销存 (low-stock alerts create RFQs with
+# it) and sale_margin, whose own tests run with the addons (scripts/core_suites.py)
+EXTRA_MODULES="purchase,sale_margin"
 ODOO_BRANCH_URL=https://github.com/odoo/odoo.git
-TEMPLATE_RECIPE="v2 no-demo zh_CN assets purchase"   # change to force new template databases
+TEMPLATE_RECIPE="v3 no-demo zh_CN assets purchase sale_margin"   # change to force new template databases
 
 DEBS=(postgresql postgresql-contrib wkhtmltopdf fonts-noto-cjk fonts-wqy-zenhei chromium
       poppler-utils libldap2-dev libsasl2-dev libpq-dev build-essential python3-dev python3-venv

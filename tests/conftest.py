@@ -42,6 +42,24 @@ def pytest_sessionstart(session):
         )
 
 
+# pytest-odoo (the project's test package) runs the addons' own tests in-process:
+#   pytest --odoo-database=DB --odoo-addons-path=... sale_order_ext/tests
+# These repository tests drive real servers instead: its in-process registry is not for them.
+@pytest.fixture(scope="session", autouse=True)
+def load_registry():
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def load_http():
+    yield
+
+
+@pytest.fixture(scope="module", autouse=True)
+def enable_odoo_test_flag():
+    yield
+
+
 def free_port():
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

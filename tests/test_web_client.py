@@ -184,3 +184,80 @@ def test_sales_analysis_pivot_shows_own_figures(odoo_server, browser):
     )
     assert float("".join(c for c in first_total if c.isdigit() or c == ".")) == 800.0, first_total
     browser.screenshot("sales_analysis_pivot")
+
+
+def test_changed_order_is_held_until_finance_approves(odoo_server, browser):
+    """A confirmed order changed by its salesperson: the warehouse's Validate is refused in the
+    web client; finance, the group the rule routes to, approves it from 待我审核; then it ships."""
+    admin = odoo_server.admin()
+    previous = odoo_server.set_review_required(True)
+    sales = odoo_server.create_user("web_sales4", ["sales_team.group_sale_salesman"], name="周杰")
+    odoo_server.create_user("web_wh4", ["stock.group_stock_user"], name="王强")
+    odoo_server.create_user("web_fin4", ["account.group_account_invoice"], name="陈静")
+    rule_id = admin.call(
+        "sale.approval.rule",
+        "create",
+        {
+            "name": "财务复核",
+            "min_amount": 1,
+            "group_id": admin.ref("account.group_account_invoice"),
+        },
+    )
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "改单客户", "street": "解放路 2 号", "city": "杭州", "phone": "0571-2"},
+    )
+    product_id = admin.call(
+        "product.product",
+        "create",
+        {"name": "改单产品", "type": "consu", "list_price": 10, "standard_price": 4},
+    )
+    order_id = sales.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 2})],
+        },
+    )
+    try:
+        sales.call("sale.order", "action_confirm", [order_id])
+        finance = odoo_server.rpc("web_fin4")
+        finance.call("sale.order", "action_approve", [order_id])
+        line_ids = sales.call("sale.order.line", "search", [("order_id", "=", order_id)])
+        sales.call("sale.order.line", "write", line_ids, {"product_uom_qty": 9})
+        [order] = sales.call("sale.order", "read", [order_id], ["state", "approval_state"])
+        assert (order["state"], order["approval_state"]) == ("sale", "to_review")
+        [picking_id] = admin.call("stock.picking", "search", [("sale_id", "=", order_id)])
+
+        browser.login(odoo_server.url, "web_wh4", "web_wh4")
+        browser.goto(f"{odoo_server.url}/odoo/action-stock.action_picking_tree_all/{picking_id}")
+        browser.click("button[name=button_validate]")
+        dialog = browser.wait_for("document.querySelector('.modal .modal-body')?.innerText")
+        assert "不能发货" in dialog, dialog
+        browser.screenshot("changed_order_validate_refused")
+        [picking] = admin.call("stock.picking", "read", [picking_id], ["state"])
+        assert picking["state"] != "done"
+
+        browser.goto(f"{odoo_server.url}/web/session/logout")
+        browser.login(odoo_server.url, "web_fin4", "web_fin4")
+        browser.goto(f"{odoo_server.url}/odoo/action-sale_order_ext.action_orders_to_review")
+        browser.wait_for("document.querySelector('.o_list_view .o_data_row')")
+        browser.click(".o_list_view .o_data_row td.o_data_cell")
+        status = "document.querySelector('.o_statusbar_status .o_arrow_button_current')?.innerText"
+        browser.wait_for(f"{status} === '待审核'")
+        browser.screenshot("changed_order_finance_review")
+        browser.click("button[name=action_approve]")
+        browser.wait_for(f"{status} === '已审核'")
+        [order] = sales.call("sale.order", "read", [order_id], ["approval_state", "approved_by_id"])
+        assert order["approval_state"] == "approved"
+        assert order["approved_by_id"][1] == "陈静"
+
+        wh = odoo_server.rpc("web_wh4")
+        wh.call("stock.picking", "button_validate", [picking_id], context={"skip_backorder": True})
+        [picking] = admin.call("stock.picking", "read", [picking_id], ["state"])
+        assert picking["state"] == "done"
+    finally:
+        admin.call("sale.approval.rule", "unlink", [rule_id])
+        odoo_server.set_review_required(previous)

@@ -71,7 +71,7 @@ class SaleApprovalRule(models.Model):
         """Whether this rule applies to the order, given its collected review checks."""
         self.ensure_one()
         lines = order.order_line.filtered(lambda line: not line.display_type)
-        amount = order.amount_total / (order.currency_rate or 1.0)
+        amount = order._review_amount()
         conditions = []
         if self.min_amount:
             conditions.append(amount >= self.min_amount)

@@ -159,6 +159,11 @@ class SaleOrder(models.Model):
     @api.depends("approval_state", "approved_terms", "review_terms", "order_line", "amount_total")
     def _compute_terms_state(self):
         for order in self:
+            if isinstance(order.id, models.NewId):  # a form being edited: saved terms only
+                order.review_fingerprint = _fingerprint(order._origin.sudo().review_terms)
+                order.terms_changed = order._origin.terms_changed
+                order.terms_changes = order._origin.terms_changes
+                continue
             current = order._review_terms()
             order.review_fingerprint = _fingerprint(order.sudo().review_terms)
             changed = (
@@ -224,7 +229,8 @@ class SaleOrder(models.Model):
                 # the customer confirmed (portal signature, payment): mail him when approved
                 waiting._write_review({"review_send_email": True})
             if to_submit:
-                to_submit.action_submit_review()  # confirms those approved at once
+                # confirms those approved at once
+                to_submit.with_context(sale_order_ext_confirm=True).action_submit_review()
         rest = self - waiting
         if rest:
             return super(SaleOrder, rest).action_confirm()
@@ -366,6 +372,20 @@ class SaleOrder(models.Model):
             return ", ".join(records.mapped("display_name")) or "-"
         return value
 
+    def _review_amount(self):
+        """The total in the company's currency, from the lines and today's rate (not from
+        stored figures a client could have forged): what rules and the credit check judge."""
+        self.ensure_one()
+        total = sum(self._review_lines().mapped("price_total"))
+        company = self.company_id
+        return self.currency_id._convert(
+            total,
+            company.currency_id,
+            company,
+            (self.date_order or fields.Datetime.now()).date(),
+            round=False,
+        )
+
     def _flow_state_label(self):
         return dict(self._fields["flow_state"]._description_selection(self.env)).get(
             self.flow_state
@@ -408,9 +428,9 @@ def _fingerprint(terms):
 
 
 def _check_computed_values(records, vals):
-    """Clients can't write computed fields that have no inverse (totals, currency rate, ...):
-    forging them would change what the review routes on. The server's own code runs as
-    superuser when it must."""
+    """Clients can't write the money the server computes (totals, line amounts, the currency
+    rate): a forged figure would only confuse users, the terms are compared at the gates anyway.
+    The server's own code runs as superuser when it must."""
     if records.env.su:
         return
     forged = [
@@ -421,6 +441,7 @@ def _check_computed_values(records, vals):
         and field.store
         and not field.inverse
         and field.readonly
+        and (field.type == "monetary" or name == "currency_rate")
     ]
     if forged:
         raise AccessError(

@@ -75,7 +75,10 @@ class SaleOrder(models.Model):
                         status=order._flow_state_label(),
                     )
                 )
-            if not order.order_line.filtered(lambda line: not line.display_type):
+            if not order.order_line.filtered(lambda line: not line.display_type) and not (
+                self.env.context.get("sale_order_ext_confirm")
+            ):
+                # 提交审核 of an empty quotation is a mistake; Odoo's Confirm of one is not
                 raise UserError(_("%(order)s has no lines to review.", order=order.name))
             if quotation:
                 # core's own checks (lines without product, ...) before anyone reviews it
@@ -487,16 +490,11 @@ class SaleOrder(models.Model):
 
     def _notify_next_approvers(self):
         activity_type = self.env.ref("sale_order_ext.mail_activity_type_sale_review")
-        self._schedule_review_activities(
-            activity_type,
-            {
-                order: (
-                    order._review_approver_users(order._current_approvals()),
-                    _("Review %(order)s", order=order.name),
-                )
-                for order in self
-            },
-        )
+        todo = {}
+        for order in self:
+            users = order._review_approver_users(order._current_approvals())
+            todo[order] = (users, _("Review %(order)s", order=order.name))
+        self._schedule_review_activities(activity_type, todo)
 
     def _schedule_review_activities(self, activity_type, todo):
         """{order: (users, summary)}: one to-do per user and order, in one create, every user

@@ -113,22 +113,22 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ checks
     # each returns {order.id: (outcome, message)} for every order of self, batched
 
+    # (loops, not comprehensions: _() finds the language in the method's frame)
     def _review_check_line_quantity(self):
-        return {
-            order.id: self._review_outcome(
-                [
-                    _(
-                        "%(product)s: quantity %(qty)s",
-                        product=line.product_id.display_name,
-                        qty=line.product_uom_qty,
+        result = {}
+        for order in self:
+            failures = []
+            for line in order._review_lines():
+                if line.product_uom_qty <= 0:
+                    failures.append(
+                        _(
+                            "%(product)s: quantity %(qty)s",
+                            product=line.product_id.display_name,
+                            qty=line.product_uom_qty,
+                        )
                     )
-                    for line in order._review_lines()
-                    if line.product_uom_qty <= 0
-                ],
-                _("Every line has a quantity."),
-            )
-            for order in self
-        }
+            result[order.id] = self._review_outcome(failures, _("Every line has a quantity."))
+        return result
 
     def _review_check_line_price(self):
         result = {}
@@ -188,57 +188,56 @@ class SaleOrder(models.Model):
 
     def _review_check_commitment_date(self):
         now = fields.Datetime.now()
-        return {
-            order.id: self._review_outcome(
-                [_("The delivery date %(date)s is in the past", date=order.commitment_date)]
-                if order.commitment_date and order.commitment_date < now
-                else [],
-                _("The delivery date is not in the past."),
+        result = {}
+        for order in self:
+            failures = []
+            if order.commitment_date and order.commitment_date < now:
+                failures.append(
+                    _("The delivery date %(date)s is in the past", date=order.commitment_date)
+                )
+            result[order.id] = self._review_outcome(
+                failures, _("The delivery date is not in the past.")
             )
-            for order in self
-        }
+        return result
 
     def _review_check_duplicate(self):
         duplicates = self._review_find_duplicates()
-        return {
-            order.id: self._review_outcome(
-                [duplicates[order.id]] if order.id in duplicates else [],
-                _("No duplicate order found."),
-            )
-            for order in self
-        }
+        result = {}
+        for order in self:
+            failures = [duplicates[order.id]] if order.id in duplicates else []
+            result[order.id] = self._review_outcome(failures, _("No duplicate order found."))
+        return result
 
     def _review_check_partner_blocked(self):
         """Odoo's sales warning on the customer: 'block' fails, 'warning' warns."""
         result = {}
         for order in self:
-            partners = order.partner_id | order.partner_id.commercial_partner_id
-            result[order.id] = self._review_outcome(
-                [
-                    _(
-                        "%(partner)s: %(message)s",
-                        partner=p.name,
-                        message=p.sale_warn_msg or _("on hold"),
+            failures, warnings = [], []
+            for p in order.partner_id | order.partner_id.commercial_partner_id:
+                if p.sale_warn == "block":
+                    failures.append(
+                        _(
+                            "%(partner)s: %(message)s",
+                            partner=p.name,
+                            message=p.sale_warn_msg or _("on hold"),
+                        )
                     )
-                    for p in partners
-                    if p.sale_warn == "block"
-                ],
-                _("The customer is not on hold."),
-                warnings=[
-                    _("%(partner)s: %(message)s", partner=p.name, message=p.sale_warn_msg or "")
-                    for p in partners
-                    if p.sale_warn == "warning"
-                ],
+                elif p.sale_warn == "warning":
+                    warnings.append(
+                        _("%(partner)s: %(message)s", partner=p.name, message=p.sale_warn_msg or "")
+                    )
+            result[order.id] = self._review_outcome(
+                failures, _("The customer is not on hold."), warnings=warnings
             )
         return result
 
     def _review_check_credit_limit(self):
-        return {
-            order.id: self._review_outcome(
+        result = {}
+        for order in self:
+            result[order.id] = self._review_outcome(
                 order._review_credit_failures(), _("Within the credit limit.")
             )
-            for order in self
-        }
+        return result
 
     def _review_check_overdue(self):
         overdue = self._review_overdue()
@@ -274,7 +273,7 @@ class SaleOrder(models.Model):
         limit = partner.credit_limit  # company-dependent, with the company default
         if not limit:
             return []
-        current = 0.0 if self.state == "sale" else self.amount_total / (self.currency_rate or 1.0)
+        current = 0.0 if self.state == "sale" else self._review_amount()
         exposure = partner.credit + partner.credit_to_invoice + current
         if exposure <= limit:
             return []

@@ -30,7 +30,7 @@ class TestReviewBypass(SaleOrderExtCommon):
         self.assertNotConfirmed(self.order)
         self.order.action_confirm()  # again: still waiting, nothing else happens
         self.assertEqual(len(self.order.approval_ids), 1)
-        with self.assertRaisesRegex(UserError, "尚未审核|not approved"):
+        with self.assertRaisesRegex(UserError, "未审核|not approved"):
             self.order.write({"state": "sale"})
 
     def test_write_state(self):

@@ -112,9 +112,9 @@ class TestTermsInvariant(SaleOrderExtCommon):
         order.with_user(self.approver).action_approve()
         other_currency = self.env.ref("base.EUR")
         other_currency.active = True
-        with self.assertRaises(AccessError):  # computed from the pricelist, not writable
-            as_salesman.currency_id = other_currency
-        self.assertTrue(order._terms_approved())
+        as_salesman.currency_id = other_currency
+        self.assertEqual(order.approval_state, "to_review")
+        self.assertBlocked(order, "not approved|changed after")
 
     def test_stored_totals_and_rate_are_not_writable(self):
         order = self._approved_order()
