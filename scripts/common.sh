@@ -229,6 +229,26 @@ ensure_template() {
     prune_templates
 }
 
+# Plain Odoo for side-by-side figures: the template's other modules without our addons.
+# Sets PLAIN_TEMPLATE_DB.
+ensure_plain_template() {
+    local hash build log
+    hash=$( (cat "$ODOO_SRC/odoo/release.py"; echo "$TEMPLATE_RECIPE plain") | sha1sum | cut -c1-12)
+    PLAIN_TEMPLATE_DB=jxc_tmpl_plain_$hash
+    export PLAIN_TEMPLATE_DB
+    mkdir -p "$JXC_HOME/templates"
+    touch "$JXC_HOME/templates/$PLAIN_TEMPLATE_DB"
+    db_exists "$PLAIN_TEMPLATE_DB" && return 0
+    build=jxc_build_plain_${hash}_$$
+    log=$LOG_DIR/template-plain-$hash.log
+    say "building the plain Odoo database $PLAIN_TEMPLATE_DB (once; a few minutes)"
+    drop_db "$build"
+    odoo_bin -d "$build" -i "sale_management,sale_stock,account,$EXTRA_MODULES" --without-demo=all \
+        --load-language=zh_CN --stop-after-init --no-http --max-cron-threads=0 --logfile="$log" \
+        || { drop_db "$build"; die "installing plain Odoo failed (see $log)."; }
+    rename_db "$build" "$PLAIN_TEMPLATE_DB" 2>/dev/null || drop_db "$build"
+}
+
 # templates of other work trees may be in use: drop only those unused for half a day
 prune_templates() {
     local old

@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    procurement_group,
     res_company,
     res_config_settings,
     res_partner,

@@ -1,8 +1,17 @@
 from odoo import _, models
+from odoo.exceptions import AccessError
+
+# which order a move serves: set by the order's procurement, never re-pointed by a client
+ORDER_LINK_FIELDS = ("sale_line_id", "group_id")
 
 
 class StockMove(models.Model):
     _inherit = "stock.move"
+
+    def write(self, vals):
+        if not self.env.su:
+            _check_order_link(self, vals, ORDER_LINK_FIELDS)
+        return super().write(vals)
 
     def _action_done(self, cancel_backorder=False):
         # the delivery gate: goods leave for the customer only under an approval of the
@@ -21,3 +30,16 @@ class StockMove(models.Model):
         )
         orders = (moves.sale_line_id.order_id | moves.group_id.sale_id).sudo()
         return orders.filtered(lambda o: o.state == "sale")
+
+
+def _check_order_link(records, vals, names):
+    """Refuse re-pointing a set link to an order (moving a delivery out of the order's gates)."""
+    for name in names:
+        if name in vals and any(r[name] and r[name].id != vals[name] for r in records):
+            raise AccessError(
+                _(
+                    "%(field)s of %(model)s is set by the sales order's procurement: it can't be changed.",
+                    field=records._fields[name]._description_string(records.env),
+                    model=records._description,
+                )
+            )

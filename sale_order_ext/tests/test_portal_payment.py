@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo import Command
 from odoo.tests import tagged
 
@@ -61,3 +63,23 @@ class TestOnlinePayment(SaleOrderExtCommon):
         order = self._create_order()
         self._paid(order)
         self.assertEqual((order.approval_state, order.state), ("approved", "sale"))
+
+    def test_paid_order_mails_the_customer_when_approved(self):
+        """The payment's confirmation mail is not lost: it goes out when the approval confirms."""
+        self.company.sale_review_required = True
+        order = self._create_order()
+        mailed = []
+        sale_order_class = type(self.env["sale.order"])
+        original = sale_order_class._send_order_confirmation_mail
+
+        def record(orders):
+            mailed.extend(orders.ids)
+            return original(orders)
+
+        with patch.object(sale_order_class, "_send_order_confirmation_mail", record):
+            self._paid(order)
+            self.assertEqual(order.approval_state, "to_review")
+            self.assertFalse(mailed, "nothing confirmed yet")
+            order.with_user(self.approver).action_approve()
+        self.assertEqual((order.state, mailed), ("sale", order.ids))
+        self.assertFalse(order.review_send_email)

@@ -136,6 +136,23 @@ class TestTermsInvariant(SaleOrderExtCommon):
             order.order_line.with_user(self.salesman).write({"order_id": other.id})
         self.assertTrue(order._terms_approved() and other._terms_approved())
 
+    def test_delivery_stays_linked_to_its_order(self):
+        """Re-pointing the delivery (picking's order, move's group or line) would take it out of
+        the order's gate: refused for the salesperson and the warehouse alike."""
+        order = self._approved_order()
+        other = self._approved_order(lines=[(self.product_b, 1, 79.0)])
+        order.order_line.with_user(self.salesman).product_uom_qty = 7  # back in review
+        picking = order.picking_ids
+        for user in (self.salesman, self.stock_user):
+            with self.assertRaises(AccessError):
+                picking.with_user(user).sale_id = other
+            with self.assertRaises(AccessError):
+                picking.move_ids.with_user(user).write({"group_id": False})
+            with self.assertRaises(AccessError):
+                picking.move_ids.with_user(user).write({"sale_line_id": other.order_line.id})
+        self.assertEqual(picking.sale_id, order)
+        self.assertBlocked(order, "changed after its approval")
+
     def test_path_nobody_watches_is_caught_at_the_gates(self):
         """A price changed behind the ORM's back (SQL, another module's _write): no hook saw
         it, the gates still compare the terms with the approved ones."""
