@@ -113,3 +113,25 @@ class TestReviewRoles(SaleOrderExtCommon):
             5,
             "reminded once per N hours",
         )
+
+    def test_core_reach_of_other_groups_is_kept(self):
+        """Accounting and warehouse users read every order, as in core; a salesperson who is
+        also a warehouse user still reads only his own (core's salesperson rule)."""
+        self.company.sale_review_required = True
+        theirs = self._create_order(user=self.salesman_2)
+        self.env["sale.order"].browse(theirs.ids).action_submit_review()
+        self.assertTrue(theirs.approval_ids)
+        for user in (
+            self.finance,
+            new_test_user(self.env, "jxc_wh_role", "stock.group_stock_user"),
+        ):
+            theirs.with_user(user).check_access("read")
+        both = new_test_user(
+            self.env,
+            "jxc_sales_wh_role",
+            "sales_team.group_sale_salesman,stock.group_stock_user",
+        )
+        with self.assertRaises(AccessError):
+            theirs.with_user(both).check_access("read")
+        with self.assertRaises(AccessError):
+            theirs.approval_ids.with_user(both).check_access("read")

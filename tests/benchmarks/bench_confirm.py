@@ -8,7 +8,7 @@ confirmation gate. Plain Odoo runs the same orders on a database with the same m
 without our addons. For 1, 10 and 50 lines of storable and of non-stock products it prints the
 SQL queries of one confirmation (after a warm-up, caches emptied like a new request) and the
 median wall time of RUNS confirmations; targets: storable ≤ plain + 20 queries, non-stock ≤ plain
-+ 10, flat in the number of lines; time ≤ 1.25 × plain.
++ 10, flat in the number of lines; time ≤ 1.25 x plain.
 """
 
 import json
