@@ -3,8 +3,8 @@
 #   bash scripts/bench.sh                 every tests/benchmarks/bench_*.py
 #   bash scripts/bench.sh low_stock [ARGS...]   one of them (ARGS are passed to main(env, args))
 # Each benchmark defines main(env, args) and prints lines "FIGURE name=value target...".
-# One that also defines plain(env, args) runs that first on plain Odoo (the same modules without
-# our addons); what it prints reaches main() in the file named by $JXC_PLAIN_RESULT.
+# One that reads $JXC_PLAIN_DB gets a copy of plain Odoo (the same modules without our addons)
+# to open in the same process (Odoo serves several databases), so both are measured in turns.
 source "$(dirname "$0")/common.sh"
 ensure_all
 ensure_template
@@ -21,20 +21,14 @@ for topic in "${topics[@]}"; do
     copy_db "$TEMPLATE_DB" "$db"
     say "benchmark $topic on $db"
     args=$(printf '%s\n' "$@" | "$VENV/bin/python" -c 'import json,sys; print(json.dumps([l for l in sys.stdin.read().split("\n") if l]))')
-    export JXC_PLAIN_RESULT=
-    if grep -q '^def plain(' "$file"; then
+    plain_db=
+    if grep -q 'JXC_PLAIN_DB' "$file"; then
+        # a second database, plain Odoo, that the benchmark opens in the same process
         ensure_plain_template
         plain_db=jxc_bench_plain_${topic}_$$
         copy_db "$PLAIN_TEMPLATE_DB" "$plain_db"
-        JXC_PLAIN_RESULT=$(mktemp)
-        say "benchmark $topic on plain Odoo ($plain_db)"
-        printf 'import runpy, sys\nsys.path.insert(0, %s)\nrunpy.run_path(%s)["plain"](env, %s)\n' \
-                "'$REPO'" "'$file'" "$args" \
-            | odoo_bin shell -d "$plain_db" --no-http --max-cron-threads=0 --log-level=warn \
-              --limit-time-real=0 --limit-time-cpu=0 >"$JXC_PLAIN_RESULT" \
-            || { say "FAILED: benchmark $topic on plain Odoo"; status=1; }
-        drop_db "$plain_db"
     fi
+    export JXC_PLAIN_DB=$plain_db
     if ! printf 'import runpy, sys\nsys.path.insert(0, %s)\nrunpy.run_path(%s)["main"](env, %s)\n' \
             "'$REPO'" "'$file'" "$args" \
             | odoo_bin shell -d "$db" --no-http --max-cron-threads=0 --log-level=warn \
@@ -42,5 +36,6 @@ for topic in "${topics[@]}"; do
         say "FAILED: benchmark $topic"; status=1
     fi
     drop_db "$db"
+    [ -z "$plain_db" ] || drop_db "$plain_db"
 done
 exit $status

@@ -240,6 +240,7 @@ class OdooServer:
             "name": name or login,
             "login": login,
             "password": login,
+            "email": f"{login}@example.com",  # Odoo's chatter posts need a sender address
             "lang": "zh_CN",
             "groups_id": [(6, 0, group_ids)],
         }

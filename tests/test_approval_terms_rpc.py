@@ -102,8 +102,8 @@ def refused(call, *names):
     return err.value.message
 
 
-def order_values(world, order_id, fields=("state", "approval_state", "amount_total")):
-    return world["sales"].call("sale.order", "read", [order_id], list(fields))[0]
+def order_values(world, order_id, fields=("state", "approval_state", "amount_total"), user="sales"):
+    return world[user].call("sale.order", "read", [order_id], list(fields))[0]
 
 
 def approved_order(world, qty=5, user="sales"):
@@ -119,9 +119,9 @@ def approved_order(world, qty=5, user="sales"):
         },
     )
     sales.call("sale.order", "action_confirm", [order_id])  # Odoo's Confirm: into review
-    assert order_values(world, order_id)["approval_state"] == "to_review"
+    assert order_values(world, order_id, user=user)["approval_state"] == "to_review"
     world["approver"].call("sale.order", "action_approve", [order_id])
-    assert order_values(world, order_id)["state"] == "sale"
+    assert order_values(world, order_id, user=user)["state"] == "sale"
     return order_id
 
 
@@ -136,6 +136,7 @@ def ship(world, order_id):
         "search",
         [("sale_id", "=", order_id), ("state", "not in", ("done", "cancel"))],
     )
+    assert picking_ids, f"no delivery to validate for order {order_id}"
     moves = wh.call(
         "stock.move", "search_read", [("picking_id", "in", picking_ids)], ["product_uom_qty"]
     )
@@ -146,9 +147,14 @@ def ship(world, order_id):
             [move["id"]],
             {"quantity": move["product_uom_qty"], "picked": True},
         )
-    return wh.call(
-        "stock.picking", "button_validate", picking_ids, context={"skip_backorder": True}
+    result = wh.call(
+        "stock.picking",
+        "button_validate",
+        picking_ids,
+        context={"lang": "en_US", "skip_backorder": True, "skip_sms": True},
     )
+    assert result is True, f"validation asked for more: {result}"
+    return result
 
 
 def invoice(world, order_id):
