@@ -23,6 +23,7 @@
     ],
     "demo": [
         "demo/res_company_demo.xml",
+        "demo/sale_review_check_demo.xml",
         "demo/res_partner_demo.xml",
         "demo/product_demo.xml",
         "demo/stock_demo.xml",
