@@ -2,6 +2,7 @@
 
     python scripts/compare_core.py BASELINE RUN            prints the table, side by side
     python scripts/compare_core.py --counts BASELINE RUN   prints "PASSED FAILED"
+    python scripts/compare_core.py --markdown BASELINE RUN the README's table
 
 BASELINE (tests/core_baseline.json) holds plain Odoo 18.0's figures, measured once on the same
 modules and the same fixed Odoo commit, and the differences we intend, each with its reason.
@@ -51,15 +52,34 @@ def compare(baseline, run):
     return rows, passed, failed
 
 
+def markdown(baseline, run):
+    lines = [
+        "| module | plain Odoo: run / failed+errors | with the addons: run / failed+errors | new failures |",
+        "|---|---|---|---|",
+    ]
+    for module, base in sorted(baseline["modules"].items()):
+        ours = run.get(module)
+        if not ours:
+            continue
+        plain_bad = set(base["failed"]) | set(base["errors"])
+        bad = set(ours["failed"]) | set(ours["errors"])
+        lines.append(
+            f"| {module} | {base['run']} / {len(plain_bad)} | {ours['run']} / {len(bad)} "
+            f"| {len(bad - plain_bad)} |"
+        )
+    return "\n".join(lines)
+
+
 def main():
     args = sys.argv[1:]
-    counts = args[:1] == ["--counts"]
-    if counts:
-        args = args[1:]
+    mode = args.pop(0) if args and args[0].startswith("--") else None
     with open(args[0], encoding="utf-8") as f:
         baseline = json.load(f)
+    if mode == "--markdown":
+        print(markdown(baseline, load_run(args[1])))
+        return
     rows, passed, failed = compare(baseline, load_run(args[1]))
-    if counts:
+    if mode == "--counts":
         print(passed, failed)
         return
     for name, text in rows:
