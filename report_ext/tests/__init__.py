@@ -6,4 +6,5 @@ from . import (
     test_install,
     test_pdf,
     test_sale_slip,
+    test_statement_http,
 )
