@@ -1,7 +1,7 @@
 {
     "name": "Chinese Sales Documents and Analysis (进销存 单据与分析)",
     "summary": "销售单, 送货单, 对账单 PDFs and sales, stock turnover and receivables analysis",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "JXC Suite",
@@ -22,6 +22,7 @@
         "report/stock_analysis_report_views.xml",
         "report/receivable_analysis_report_views.xml",
         "wizard/customer_statement_wizard_views.xml",
+        "wizard/stock_turnover_wizard_views.xml",
         "views/report_ext_menus.xml",
     ],
     "demo": [],

@@ -4,6 +4,7 @@ It creates its own database (demo data, zh_CN), starts a multi-process server, a
 over JSON-RPC like a user's client would; the server is then stopped by its PID.
 """
 
+import datetime
 import os
 import subprocess
 
@@ -74,6 +75,78 @@ def test_demo_command_serves_the_suite_in_chinese(demo_server):
     assert own and {o["user_id"][0] for o in own} == {sales.uid}
     user = sales.call("res.users", "read", [sales.uid], ["lang"])[0]
     assert user["lang"] == "zh_CN"
+
+
+def test_demo_figures_are_chinese_and_right(demo_server):
+    """The demo users see only the Chinese company, on l10n_cn with 13 % VAT (prices
+    tax-included), and 销售分析 / 库存周转 give the figures computed by hand for U 盘 64GB:
+    10 sold at ¥49.00 incl. VAT (order DEMO-DONE) at a cost of ¥27.00, 300 + 100 counted in
+    at 上海总仓 / 苏州仓 today."""
+    env, run = demo_server
+    assert run.returncode == 0, run.stdout + run.stderr
+    url = f"http://127.0.0.1:{env['JXC_HTTP_PORT']}"
+    admin = Rpc(url, env["JXC_DEMO_DB"], "admin", "admin")
+    usb = admin.ref("sale_order_ext.demo_product_usb")
+    order = admin.ref("sale_order_ext.demo_order_done")
+    sh = admin.ref("sale_order_ext.demo_warehouse_sh")
+
+    for login in ("sales", "finance", "warehouse"):
+        user = Rpc(url, env["JXC_DEMO_DB"], login, login)
+        companies = user.call("res.company", "search_read", [], ["name", "chart_template", "logo"])
+        assert [c["name"] for c in companies] == ["上海鸿运商贸有限公司"], companies
+        assert companies[0]["chart_template"] == "cn" and companies[0]["logo"], login
+        names = [p["name"] for p in user.call("res.partner", "search_read", [], ["name"])]
+        for english in (
+            "Deco Addict",
+            "Azure Interior",
+            "Gemini Furniture",
+            "Wood Corner",
+            "Administrator",
+            "My Company",
+        ):
+            assert english not in names, (login, english)
+    # a salesperson's 应收分析: his customers' whole account (武汉江城's overdue invoices)
+    sales = Rpc(url, env["JXC_DEMO_DB"], "sales", "sales")
+    due = sales.call("receivable.analysis.report", "search_read", [], ["partner_id", "amount_due"])
+    assert {row["partner_id"][1] for row in due} == {"武汉江城日用品批发部"}, due
+    assert round(sum(row["amount_due"] for row in due), 2) == 7820.0, due
+    finance = Rpc(url, env["JXC_DEMO_DB"], "finance", "finance")
+    [done] = finance.call("sale.order", "read", [order], ["amount_untaxed", "amount_tax"])
+    assert done["amount_tax"] > 0, done  # 13 % VAT
+
+    # 销售分析: untaxed 490 / 1.13 = 433.63, margin 433.63 - 10 x 27 = 163.63
+    [line] = admin.call(
+        "sale.analysis.report",
+        "search_read",
+        [("order_id", "=", order), ("product_id", "=", usb)],
+        ["amount_untaxed", "amount_total", "cost", "margin", "margin_percent"],
+    )
+    assert round(line["amount_untaxed"], 2) == 433.63, line
+    assert round(line["amount_total"], 2) == 490.0, line
+    assert round(line["cost"], 2) == 270.0, line
+    assert round(line["margin"], 2) == 163.63, line
+
+    # 库存周转, last 365 days, 上海总仓: opening 0, closing (300 - 10) x 27 = 7830,
+    # average 3915, COGS 270 → 周转率 270 / 3915 = 0.0690, 周转天数 365 / 0.0690 = 5292.5
+    today = datetime.date.today()
+    context = {
+        "lang": "zh_CN",
+        "turnover_date_from": str(today - datetime.timedelta(days=364)),
+        "turnover_date_to": str(today),
+    }
+    [row] = admin.call(
+        "stock.analysis.report",
+        "search_read",
+        [("product_id", "=", usb), ("warehouse_id", "=", sh)],
+        ["qty_on_hand", "opening_value", "stock_value", "cogs", "turnover_rate", "turnover_days"],
+        context=context,
+    )
+    assert row["qty_on_hand"] == 290.0, row
+    assert round(row["opening_value"], 2) == 0.0, row
+    assert round(row["stock_value"], 2) == 7830.0, row
+    assert round(row["cogs"], 2) == 270.0, row
+    assert abs(row["turnover_rate"] - 270 / 3915) < 1e-6, row
+    assert abs(row["turnover_days"] - 365 * 3915 / 270) < 1e-3, row
 
 
 def test_demo_command_stops_the_server_by_pid(demo_server):

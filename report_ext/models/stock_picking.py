@@ -1,8 +1,51 @@
-from odoo import models
+from odoo import fields, models
 
 
 class StockPicking(models.Model):
     _inherit = "stock.picking"
+
+    # 仓管 on the 送货单: who validated the transfer (Odoo keeps no such field)
+    done_by_id = fields.Many2one("res.users", string="Validated By", copy=False, readonly=True)
+
+    def _action_done(self):
+        res = super()._action_done()
+        self.filtered(lambda p: p.state == "done" and not p.done_by_id).sudo().write(
+            {"done_by_id": self.env.uid}
+        )
+        return res
+
+    def _get_delivery_slip_people(self):
+        """The 送货单's signature cells: ``{cell: (name, datetime or False)}`` for 制单 (who
+        entered the order), 审核 (who approved it), 仓管 (who validated the delivery), 送货
+        (the carrier, when there is one) and 签收 (the signer and time from 签收)."""
+        self.ensure_one()
+        order = self.sale_id
+        approver = order["approved_by_id"] if order and "approved_by_id" in order._fields else False
+        approved_on = (
+            order["approved_date"] if order and "approved_date" in order._fields else False
+        )
+        carrier = self._get_delivery_slip_carrier()[0]
+        return {
+            "entered": (
+                order.create_uid.name if order else "",
+                order.create_date if order else False,
+            ),
+            "approved": (approver.name if approver else "", approved_on or False),
+            "warehouse": (self.done_by_id.name or "", self.date_done or False),
+            "delivered": (carrier, False),
+            "signed": (self["signed_by"] or "", self["signed_on"] or False),
+        }
+
+    def _get_delivery_slip_contact(self):
+        """(name, phone) of the 联系人: the delivery contact, or the customer's first
+        contact person when the delivery goes to the company itself."""
+        self.ensure_one()
+        partner = self.partner_id
+        contact = partner
+        if partner.is_company:
+            contact = partner.child_ids.filtered(lambda c: c.type == "contact")[:1] or partner
+        phone = contact.phone or contact.mobile or partner.phone or partner.mobile or ""
+        return contact.name or "", phone
 
     def _get_delivery_slip_lines(self):
         """Lines of the 送货单 per picking: ``{picking_id: [line dict, ...]}``.

@@ -1,25 +1,22 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
-AGING_BUCKETS = [
-    ("aging_0_30", 0, 30),
-    ("aging_31_60", 31, 60),
-    ("aging_61_90", 61, 90),
-    ("aging_over_90", 91, None),
-]
+from .receivable_aging import aging_aggregates
+
 DSO_DAYS = 90
 
 
 class ReceivableAnalysisReport(models.Model):
-    """应收分析: receivables per customer, company and salesperson (of the invoices).
+    """应收分析: receivables per customer (commercial entity) and company; the salesperson
+    is the customer's (a salesperson sees his customers' whole account, payments included).
 
     Built on posted receivable journal items:
     - Invoiced: invoices minus credit notes (all time);
     - Paid: payments and other entries credited to the receivable;
-    - Amount Due = Invoiced - Paid = open amount (sum of residual amounts);
-    - Overdue and aging: open amounts of items by days past their due date, as of today
-      (0-30 includes items not yet due); unapplied payments reduce the amount due but are
-      not aged;
+    - Amount Due, Overdue and aging: ``receivable_aging`` as of today, the definition the
+      对账单 uses on its end date (items dated up to today at their open amount, aged from
+      their due date, else invoice date; unreconciled credits and payments are negative
+      items; Not Due + the buckets = Amount Due);
     - DSO (days sales outstanding) = amount due / invoiced in the last 90 days x 90.
     """
 
@@ -28,6 +25,26 @@ class ReceivableAnalysisReport(models.Model):
     _auto = False
     _rec_name = "partner_id"
     _order = "amount_due desc"
+    _depends = {
+        "account.move.line": [
+            "move_id",
+            "partner_id",
+            "account_id",
+            "company_id",
+            "parent_state",
+            "balance",
+            "amount_residual",
+            "date",
+            "date_maturity",
+            "invoice_date",
+            "matching_number",
+        ],
+        "account.move": ["move_type"],
+        "account.account": ["account_type"],
+        "account.partial.reconcile": ["debit_move_id", "credit_move_id", "amount", "max_date"],
+        "res.partner": ["commercial_partner_id", "user_id"],
+        "res.company": ["currency_id"],
+    }
 
     partner_id = fields.Many2one("res.partner", string="Customer", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)
@@ -37,6 +54,7 @@ class ReceivableAnalysisReport(models.Model):
     amount_paid = fields.Monetary(string="Paid", readonly=True)
     amount_due = fields.Monetary(string="Amount Due", readonly=True)
     amount_overdue = fields.Monetary(string="Overdue", readonly=True)
+    aging_not_due = fields.Monetary(string="Not Due", readonly=True)
     aging_0_30 = fields.Monetary(string="0-30 Days", readonly=True)
     aging_31_60 = fields.Monetary(string="31-60 Days", readonly=True)
     aging_61_90 = fields.Monetary(string="61-90 Days", readonly=True)
@@ -53,52 +71,35 @@ class ReceivableAnalysisReport(models.Model):
 
     def _select(self):
         today = fields.Date.context_today(self)
-        overdue_days = SQL("(%s::date - aml.date_maturity)", today)
-        open_item = SQL("aml.amount_residual > 0")
-        buckets = []
-        for fname, low, high in AGING_BUCKETS:
-            condition = SQL("%s >= %s", overdue_days, low) if low else SQL("TRUE")
-            if high is not None:
-                condition = SQL("%s AND %s <= %s", condition, overdue_days, high)
-            buckets.append(
-                SQL(
-                    "SUM(aml.amount_residual) FILTER (WHERE %s AND %s) AS %s",
-                    open_item,
-                    condition,
-                    SQL.identifier(fname),
-                )
-            )
+        aging = aging_aggregates(today)
+        recent = SQL(
+            "SUM(aml.balance) FILTER (WHERE move.move_type IN ('out_invoice', 'out_refund') "
+            "AND aml.date > %(today)s::date - %(days)s)",
+            today=today,
+            days=DSO_DAYS,
+        )
+        due = dict(aging)["amount_due"]
         return SQL(
             """
             MIN(aml.id) AS id,
-            COALESCE(partner.commercial_partner_id, aml.partner_id) AS partner_id,
-            move.invoice_user_id AS user_id,
+            partner.commercial_partner_id AS partner_id,
+            customer.user_id AS user_id,
             aml.company_id AS company_id,
             company.currency_id AS currency_id,
             SUM(aml.balance) FILTER (WHERE move.move_type IN ('out_invoice', 'out_refund'))
                 AS amount_invoiced,
             -SUM(aml.balance) FILTER (WHERE move.move_type NOT IN ('out_invoice', 'out_refund'))
                 AS amount_paid,
-            SUM(aml.amount_residual) AS amount_due,
-            SUM(aml.amount_residual) FILTER (WHERE %(open)s AND aml.date_maturity < %(today)s)
-                AS amount_overdue,
-            %(buckets)s,
-            SUM(aml.balance) FILTER (
-                WHERE move.move_type IN ('out_invoice', 'out_refund')
-                AND aml.date > %(today)s::date - %(dso_days)s
-            ) AS amount_invoiced_recent,
-            CASE WHEN SUM(aml.balance) FILTER (
-                    WHERE move.move_type IN ('out_invoice', 'out_refund')
-                    AND aml.date > %(today)s::date - %(dso_days)s) > 0
-                THEN SUM(aml.amount_residual) / SUM(aml.balance) FILTER (
-                    WHERE move.move_type IN ('out_invoice', 'out_refund')
-                    AND aml.date > %(today)s::date - %(dso_days)s) * %(dso_days)s
-                ELSE 0 END AS dso
+            %(aging)s,
+            %(recent)s AS amount_invoiced_recent,
+            CASE WHEN %(recent)s > 0 THEN %(due)s / %(recent)s * %(days)s ELSE 0 END AS dso
             """,
-            open=open_item,
-            today=today,
-            buckets=SQL(", ").join(buckets),
-            dso_days=DSO_DAYS,
+            aging=SQL(", ").join(
+                SQL("%s AS %s", aggregate, SQL.identifier(column)) for column, aggregate in aging
+            ),
+            recent=recent,
+            due=due,
+            days=DSO_DAYS,
         )
 
     def _from(self):
@@ -107,8 +108,9 @@ class ReceivableAnalysisReport(models.Model):
             account_move_line aml
             JOIN account_move move ON move.id = aml.move_id
             JOIN account_account account ON account.id = aml.account_id
-            LEFT JOIN res_partner partner ON partner.id = aml.partner_id
-            LEFT JOIN res_company company ON company.id = aml.company_id
+            JOIN res_partner partner ON partner.id = aml.partner_id
+            JOIN res_partner customer ON customer.id = partner.commercial_partner_id
+            JOIN res_company company ON company.id = aml.company_id
             """
         )
 
@@ -120,8 +122,7 @@ class ReceivableAnalysisReport(models.Model):
 
     def _group_by(self):
         return SQL(
-            "COALESCE(partner.commercial_partner_id, aml.partner_id), move.invoice_user_id, "
-            "aml.company_id, company.currency_id"
+            "partner.commercial_partner_id, customer.user_id, aml.company_id, company.currency_id"
         )
 
     @property

@@ -4,6 +4,8 @@ from . import (
     test_customer_statement,
     test_delivery_slip,
     test_install,
+    test_menus,
     test_pdf,
     test_sale_slip,
+    test_statement_http,
 )

@@ -1,6 +1,7 @@
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
@@ -133,27 +134,93 @@ class TestStockAnalysis(ReportExtCommon):
         self.assertEqual((row.qty_reserved, row.qty_locked, row.qty_available), (7.0, 0.0, 993.0))
 
     def test_turnover_after_delivery(self):
-        self._approve(self.order)
-        self._deliver(self.order)
+        """Values from stock valuation: 1000 counted in at 30 (a valued inventory
+        adjustment), 10 delivered in the period."""
+        product = self.env["product.product"].create(
+            {"name": "保温壶", "is_storable": True, "type": "consu", "standard_price": 30.0}
+        )
+        self.env["stock.quant"].with_context(inventory_mode=True).create(
+            {
+                "product_id": product.id,
+                "location_id": self.warehouse.lot_stock_id.id,
+                "inventory_quantity": 1000.0,
+            }
+        )._apply_inventory()
+        order = self.env["sale.order"].create(
+            {
+                "partner_id": self.customer.id,
+                "order_line": [
+                    Command.create(
+                        {"product_id": product.id, "product_uom_qty": 10, "price_unit": 50}
+                    )
+                ],
+            }
+        )
+        self._approve(order)
+        self._deliver(order)
         self.env.flush_all()
-        row = self._row(self.product)
+        row = self._row(product)
         self.assertEqual(row.qty_on_hand, 990.0)
         self.assertEqual(row.qty_sold, 10.0)
         self.assertAlmostEqual(row.cogs, 10 * 30.0)
-        # start 1000 (the initial quant is not a move), end 990 → average 995 x cost 30
-        self.assertAlmostEqual(row.avg_inventory_value, 995 * 30.0)
-        self.assertAlmostEqual(row.turnover_rate, 300.0 / (995 * 30.0), places=6)
-        self.assertAlmostEqual(row.days_of_inventory, 365 * 995 * 30.0 / 300.0, places=2)
+        # the stock came in during the period: opening 0, closing 990 x 30
+        self.assertAlmostEqual(row.opening_value, 0.0)
+        self.assertAlmostEqual(row.stock_value, 990 * 30.0)
+        self.assertAlmostEqual(row.avg_inventory_value, 990 * 30.0 / 2)
+        self.assertAlmostEqual(row.turnover_rate, 300.0 / (990 * 30.0 / 2), places=6)
+        self.assertAlmostEqual(row.turnover_days, 365 / (300.0 / (990 * 30.0 / 2)), places=2)
         self.assertFalse(row.is_slow_mover)
         self.assertTrue(row.last_sale_date)
         [group] = self.env["stock.analysis.report"].read_group(
-            [("warehouse_id", "=", self.warehouse.id)],
-            ["cogs", "avg_inventory_value", "turnover_rate"],
+            [("warehouse_id", "=", self.warehouse.id), ("product_id", "=", product.id)],
+            ["cogs", "avg_inventory_value", "turnover_rate", "turnover_days"],
             ["warehouse_id"],
         )
         self.assertAlmostEqual(
             group["turnover_rate"], group["cogs"] / group["avg_inventory_value"], places=6
         )
+        # a period that ends before the delivery: nothing sold, opening = closing = 0
+        yesterday = date.today() - timedelta(days=1)
+        self.env.invalidate_all()  # rows are numbered per query: no cached figures
+        model = self.env["stock.analysis.report"].with_context(
+            turnover_date_from=str(yesterday - timedelta(days=29)),
+            turnover_date_to=str(yesterday),
+        )
+        rows = model.search([("product_id", "=", product.id)])
+        self.assertFalse(any(rows.mapped("cogs")))
+        # slow movers: no sale for 0 days before today is everything in stock
+        self.env.invalidate_all()
+        slow = self.env["stock.analysis.report"].with_context(slow_mover_days=0)
+        self.assertTrue(slow.search([("product_id", "=", product.id)]).is_slow_mover)
+
+    def test_turnover_wizard_periods(self):
+        wizard = self.env["stock.turnover.wizard"].create({"period": "last_30"})
+        action = wizard.action_open()
+        today = date.today()
+        self.assertEqual(action["context"]["turnover_date_to"], str(today))
+        self.assertEqual(action["context"]["turnover_date_from"], str(today - timedelta(days=29)))
+        wizard.write({"period": "custom", "date_from": today, "date_to": today - timedelta(1)})
+        with self.assertRaisesRegex(UserError, "before it starts|早于"):
+            wizard.action_open()
+        with self.assertRaises(UserError):
+            self.env["stock.analysis.report"].with_context(
+                turnover_date_from=str(today), turnover_date_to=str(today - timedelta(1))
+            ).search([])
+
+    def test_other_company_stock_not_shown(self):
+        other = self.env["res.company"].create({"name": "上海另一家公司"})
+        user = self.env["res.users"].create(
+            {
+                "name": "仓管",
+                "login": "jxc_stock_user",
+                "company_id": other.id,
+                "company_ids": [(6, 0, other.ids)],
+                "groups_id": [(6, 0, [self.env.ref("stock.group_stock_user").id])],
+            }
+        )
+        rows = self.env["stock.analysis.report"].with_user(user).search([])
+        self.assertFalse(rows.filtered(lambda r: r.company_id != other))
+        self.assertFalse(rows.filtered(lambda r: r.product_id == self.product))
 
 
 @tagged("post_install", "-at_install")
@@ -167,6 +234,7 @@ class TestReceivableAnalysis(ReportExtCommon):
         cls.inv_new = cls._invoice(cls.customer, 500.0, today)
         cls.inv_new.invoice_user_id = cls.salesman
         cls.inv_old.invoice_user_id = cls.salesman2
+        cls.customer.user_id = cls.salesman
 
     def test_receivables_per_customer(self):
         self.env.flush_all()
@@ -177,6 +245,7 @@ class TestReceivableAnalysis(ReportExtCommon):
                 "amount_paid",
                 "amount_due",
                 "amount_overdue",
+                "aging_not_due",
                 "aging_0_30",
                 "aging_over_90",
                 "dso",
@@ -188,7 +257,8 @@ class TestReceivableAnalysis(ReportExtCommon):
         self.assertAlmostEqual(group["amount_due"], 1100.0)
         self.assertAlmostEqual(group["amount_overdue"], 600.0)
         self.assertAlmostEqual(group["aging_over_90"], 600.0)
-        self.assertAlmostEqual(group["aging_0_30"], 500.0)
+        self.assertAlmostEqual(group["aging_not_due"], 500.0, "due in 30 days")
+        self.assertAlmostEqual(group["aging_0_30"], 0.0)
         self.assertAlmostEqual(group["dso"], 1100.0 / 500.0 * 90)
 
     def test_salesman_sees_own_receivables(self):
@@ -199,7 +269,20 @@ class TestReceivableAnalysis(ReportExtCommon):
             .search([("partner_id", "=", self.customer.id)])
         )
         self.assertEqual(rows.user_id, self.salesman)
-        self.assertAlmostEqual(sum(rows.mapped("amount_due")), 500.0)
+        # the customer's whole account, whoever invoiced and the payments included
+        self.assertAlmostEqual(sum(rows.mapped("amount_due")), 1100.0)
+        self.assertAlmostEqual(sum(rows.mapped("amount_paid")), 400.0)
+        others = self.env["receivable.analysis.report"].with_user(self.salesman2)
+        self.assertFalse(others.search([("partner_id", "=", self.customer.id)]))
+        # payments of a customer without salesperson are no salesperson's
+        nobody = self.env["res.partner"].create({"name": "无销售员客户"})
+        self._pay(self._invoice(nobody, 80.0, date(2026, 1, 1)), 30.0, date(2026, 1, 5))
+        self.env.flush_all()
+        self.assertFalse(
+            self.env["receivable.analysis.report"]
+            .with_user(self.salesman)
+            .search([("partner_id", "=", nobody.id)])
+        )
 
 
 @tagged("post_install", "-at_install")

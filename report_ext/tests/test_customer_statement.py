@@ -1,6 +1,7 @@
 from datetime import date
 
-from odoo.exceptions import UserError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
 from .common import ReportExtCommon
@@ -13,6 +14,7 @@ class TestCustomerStatement(ReportExtCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls.customer.user_id = cls.salesman
         cls.customer2 = cls.env["res.partner"].create({"name": "苏州第二客户", "lang": "zh_CN"})
         # before the period: 1000 invoiced, 400 paid → opening 600
         old = cls._invoice(cls.customer, 1000.0, date(2026, 1, 10))
@@ -45,11 +47,11 @@ class TestCustomerStatement(ReportExtCommon):
         self.assertEqual([line["balance"] for line in statement["lines"]], [2600.0, 2300.0, 1800.0])
         self.assertAlmostEqual(statement["closing"], 1800.0)
         self.assertEqual(statement["closing_cn"], "人民币壹仟捌佰元整")
-        # open items at 03-31: 600 (due 02-09, 50 days) and 1500 - 300 (not reconciled refund)
+        # open items on 03-31: 600 (due 02-09: 50 days), 1500 (due 03-15: 16 days) and the
+        # unreconciled credit note -300 (due 04-11: not due)
         aging = statement["aging"]
         self.assertAlmostEqual(sum(aging), 1800.0)
-        self.assertAlmostEqual(aging[1], 600.0)  # 31-60 days
-        self.assertAlmostEqual(aging[0], 1200.0)  # 0-30 days: 1500 open - 300 credit note
+        self.assertEqual([round(a, 2) for a in aging], [-300.0, 1500.0, 600.0, 0.0, 0.0])
         second = values["statements"][self.customer2.id]
         self.assertEqual((second["opening"], second["closing"]), (0.0, 50.0))
 
@@ -152,3 +154,159 @@ class TestCustomerStatement(ReportExtCommon):
             data={**self.data, "statement_type": "delivery", "date_to": str(today)},
         )
         self.assertIn("送货对账单", html.decode())
+
+    # ------------------------------------------------------------------ web client
+    def test_statement_from_data_without_ids(self):
+        """The web client prints the wizard's action as /report/pdf/<name>?options=<data>:
+        no document ids, the customers travel in the data."""
+        wizard = (
+            self.env["customer.statement.wizard"]
+            .with_user(self.billing)
+            .create(
+                {
+                    "partner_ids": (self.customer | self.customer2).ids,
+                    "date_from": date(2026, 3, 1),
+                    "date_to": date(2026, 3, 31),
+                }
+            )
+        )
+        action = wizard.action_print()
+        self.assertEqual(action["data"]["partner_ids"], (self.customer | self.customer2).ids)
+        html, __ = (
+            self.env["ir.actions.report"]
+            .with_user(self.billing)
+            ._render_qweb_html(STATEMENT, None, data=action["data"])
+        )
+        html = html.decode()
+        self.assertIn(self.customer.name, html)
+        self.assertIn(self.customer2.name, html)
+
+    # ------------------------------------------------------------------ privacy
+    def test_salesman_prints_own_customer_whole_account(self):
+        mine = self._values_as(self.salesman, self.customer)
+        theirs = self._values(self.customer)
+        self.assertEqual(
+            [line["amount"] for line in mine["statements"][self.customer.id]["lines"]],
+            [2000.0, -300.0, -500.0],
+            "the payment too, not only his invoices",
+        )
+        self.assertEqual(
+            mine["statements"][self.customer.id]["closing"],
+            theirs["statements"][self.customer.id]["closing"],
+        )
+
+    def test_salesman_refused_for_other_customers(self):
+        self.customer2.user_id = self.salesman2
+        with self.assertRaisesRegex(AccessError, "苏州第二客户"):
+            self._values_as(self.salesman, self.customer2)
+        with self.assertRaises(AccessError):
+            self._values_as(self.salesman2, self.customer)
+        nobody = self.env["res.partner"].create({"name": "无销售员客户"})
+        with self.assertRaisesRegex(AccessError, "只能打印"):
+            self._values_as(self.salesman.with_context(lang="zh_CN"), nobody)
+        # the wizard refuses at once
+        wizard = (
+            self.env["customer.statement.wizard"]
+            .with_user(self.salesman)
+            .create({"partner_ids": self.customer2.ids})
+        )
+        with self.assertRaises(AccessError):
+            wizard.action_print()
+
+    def test_company_is_not_taken_from_the_request(self):
+        other = self.env["res.company"].create({"name": "上海另一家公司"})
+        with self.assertRaisesRegex(AccessError, "公司"):
+            self._values_as(self.billing, self.customer, company_id=other.id)
+
+    def test_unreadable_customer(self):
+        other = self.env["res.company"].create({"name": "深圳别家公司"})
+        hidden = self.env["res.partner"].create({"name": "别家客户", "company_id": other.id})
+        with self.assertRaises(UserError):  # AccessError is a UserError
+            self._values_as(self.billing, hidden, company_id=self.company.id)
+
+    def test_bad_input(self):
+        for data, message in (
+            ({"partner_ids": []}, "至少选择一个客户"),
+            ({"partner_ids": [self.customer.id], "date_from": "not a date"}, "参数无效"),
+            ({"partner_ids": ["x"]}, "参数无效"),
+            ({"partner_ids": [self.customer.id], "statement_type": "evil"}, "参数无效"),
+            ({"partner_ids": [999999999]}, "不存在"),
+        ):
+            with self.assertRaisesRegex(UserError, message):
+                self.env[f"report.{STATEMENT}"].with_user(self.billing).with_context(
+                    lang="zh_CN"
+                )._get_report_values(None, {**self.data, **data})
+
+    def test_amount_beyond_chinese_capitals(self):
+        big = self.env["res.partner"].create({"name": "巨额客户"})
+        for day in range(1, 11):  # 10 x 1,000,000,000,000: beyond 9,999,999,999,999.99
+            self._invoice(big, 1e12, date(2026, 3, day))
+        with self.assertRaisesRegex(UserError, "太大|too large"):
+            self._values(big)
+
+    def _values_as(self, user, partners, **data):
+        report = self.env[f"report.{STATEMENT}"].with_user(user)
+        return report._get_report_values(partners.ids, {**self.data, **data})
+
+    # ------------------------------------------------------------------ order and aging
+    def test_delivery_then_payment_same_day_never_negative(self):
+        customer = self.env["res.partner"].create(
+            {"name": "当日付款客户", "user_id": self.salesman.id}
+        )
+        order = self._create_order(customer, self.salesman)
+        self._approve(order)
+        picking = self._deliver(order)
+        today = picking.date_done.date()
+        invoice = self._invoice(customer, 3990.03, today)
+        self._pay(invoice, 3990.03, today)
+        values = self._values_as(
+            self.salesman,
+            customer,
+            statement_type="delivery",
+            date_from=str(today),
+            date_to=str(today),
+        )
+        lines = values["statements"][customer.id]["lines"]
+        self.assertEqual([line["amount"] for line in lines], [3990.03, -3990.03])
+        self.assertEqual([round(line["balance"], 2) for line in lines], [3990.03, 0.0])
+
+    def test_same_aging_as_receivables_analysis(self):
+        """应收分析 (as of today) and the 对账单 ending today age the same items alike."""
+        today = fields.Date.context_today(self.env.user)
+        self.env.flush_all()
+        values = self._values(self.customer, date_from="2000-01-01", date_to=str(today))
+        statement = values["statements"][self.customer.id]
+        [row] = (
+            self.env["receivable.analysis.report"]
+            .with_user(self.billing)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        analysis = [
+            row.aging_not_due,
+            row.aging_0_30,
+            row.aging_31_60,
+            row.aging_61_90,
+            row.aging_over_90,
+        ]
+        for ours, theirs in zip(statement["aging"], analysis, strict=True):
+            self.assertAlmostEqual(ours, theirs)
+        self.assertAlmostEqual(row.amount_due, statement["closing"])
+        self.assertAlmostEqual(sum(analysis), row.amount_due)
+        self.assertTrue(any(analysis), "some figures to compare")
+        # the salesperson of the customer sees the same row (payments included)
+        [own] = (
+            self.env["receivable.analysis.report"]
+            .with_user(self.salesman)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+        self.assertAlmostEqual(own.amount_due, row.amount_due)
+        self.assertFalse(
+            self.env["receivable.analysis.report"]
+            .with_user(self.salesman2)
+            .search([("partner_id", "=", self.customer.id)])
+        )
+
+    def test_open_amount_on_the_end_date(self):
+        """An invoice paid after the end date is open on the end date."""
+        values = self._values(self.customer, date_to="2026-03-19")
+        self.assertAlmostEqual(values["statements"][self.customer.id]["aging"][1], 2000.0)

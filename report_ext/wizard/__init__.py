@@ -1,1 +1,1 @@
-from . import customer_statement_wizard
+from . import customer_statement_wizard, stock_turnover_wizard

@@ -57,8 +57,12 @@ class CustomerStatementWizard(models.TransientModel):
                 )
 
     def _get_report_data(self):
+        """The report's ``data``: the web client prints an action carrying ``data`` with
+        ``/report/pdf/<name>?options=<data>`` and no document ids, so the customers travel
+        in it too (the report checks them against the user's rights again)."""
         self.ensure_one()
         return {
+            "partner_ids": self.partner_ids.commercial_partner_id.ids,
             "company_id": self.company_id.id,
             "date_from": fields.Date.to_string(self.date_from),
             "date_to": fields.Date.to_string(self.date_to),
@@ -67,9 +71,10 @@ class CustomerStatementWizard(models.TransientModel):
 
     def action_print(self):
         self.ensure_one()
+        partners = self.partner_ids.commercial_partner_id
         self.env["report.report_ext.report_customer_statement"]._check_statement_parameters(
-            self.partner_ids.commercial_partner_id, self.company_id, self.date_from, self.date_to
+            partners, self.company_id, self.date_from, self.date_to
         )
         return self.env.ref("report_ext.action_report_customer_statement").report_action(
-            self.partner_ids.commercial_partner_id, data=self._get_report_data()
+            partners, data=self._get_report_data()
         )

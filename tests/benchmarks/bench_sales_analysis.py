@@ -102,6 +102,25 @@ def main(env, args):
 
     floor_s, floor_rows = _median_time(env, floor)
 
+    # every other grouping of the pivot: by product and by category (line by line, always)
+    measures = ["amount_untaxed:sum", "margin:sum", "margin_percent:avg"]
+    by_line = {}
+    for field in ("product_id", "categ_id", "user_id", "team_id", "warehouse_id", "state"):
+        by_line[field], __ = _median_time(
+            env,
+            lambda field=field: env["sale.analysis.report"].read_group(
+                [], measures, [field], lazy=False
+            ),
+        )
+    core_by = {}
+    for field in ("product_id", "categ_id"):
+        core_by[field], __ = _median_time(
+            env,
+            lambda field=field: env["sale.report"].read_group(
+                [], ["price_subtotal:sum", "margin:sum"], [field], lazy=False
+            ),
+        )
+
     # the three give the same groups and totals
     ours_total = sum(g["amount_untaxed"] for g in ours)
     lines_total = sum(g["amount_untaxed"] for g in lines)
@@ -127,3 +146,7 @@ def main(env, args):
     print(f"FIGURE sales_analysis_month_customer_line_by_line_s={lines_s:.3f}")
     print(f"FIGURE core_sale_report_month_customer_read_group_s={core_s:.3f} (plain Odoo)")
     print(f"FIGURE direct_sql_month_customer_aggregate_s={floor_s:.3f} (floor)")
+    for field, seconds in by_line.items():
+        print(f"FIGURE sales_analysis_by_{field}_read_group_s={seconds:.3f} target<=1.0")
+    for field, seconds in core_by.items():
+        print(f"FIGURE core_sale_report_by_{field}_read_group_s={seconds:.3f} (plain Odoo)")
