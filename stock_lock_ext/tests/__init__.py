@@ -9,3 +9,4 @@ from . import test_invariant
 from . import test_physical
 from . import test_released
 from . import test_availability
+from . import test_bad_input
