@@ -61,8 +61,11 @@ class SaleOrder(models.Model):
         # creates reserve the units right away; which moves those are is recorded by the server
         # as they are created, not read from fields a client can write (sale_line_id, group_id).
         locks = self._stock_lock_consume()
-        collector = StockMoveCollector()
-        res = super(SaleOrder, self.with_context(stock_lock_new_moves=collector))._action_confirm()
+        collector = StockMoveCollector(self.env)
+        try:
+            res = super()._action_confirm()
+        finally:
+            collector.stop()
         if locks:
             moves = (
                 self.env["stock.move"]

@@ -13,14 +13,31 @@ class StockLockRoom:
         self.room, self.locked, self.paths = room, locked, paths
 
 
+# the moves created while a sales order's confirmation runs (see sale.order._action_confirm),
+# kept in the transaction's data: set by the server, not by any field or context a client sends
+NEW_MOVES = "stock_lock_ext.new_moves"
+
+
 class StockMoveCollector:
-    """The moves created while a sales order's procurement runs (see sale.order._action_confirm):
-    set by the server, not by any field a client can write."""
+    """Collects the ids of the moves created until ``stop()``; nests (an outer one gets them too)."""
 
-    __slots__ = ("ids",)
+    __slots__ = ("data", "ids", "outer")
 
-    def __init__(self):
-        self.ids = []
+    def __init__(self, env):
+        self.data, self.ids = env.cr.precommit.data, []
+        self.outer = self.data.get(NEW_MOVES)
+        self.data[NEW_MOVES] = self
+
+    def add(self, ids):
+        self.ids.extend(ids)
+        if self.outer:
+            self.outer.add(ids)
+
+    def stop(self):
+        if self.outer:
+            self.data[NEW_MOVES] = self.outer
+        else:
+            self.data.pop(NEW_MOVES, None)
 
 
 class StockMove(models.Model):
@@ -29,9 +46,9 @@ class StockMove(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         moves = super().create(vals_list)
-        collector = self.env.context.get("stock_lock_new_moves")
-        if isinstance(collector, StockMoveCollector):
-            collector.ids.extend(moves.ids)
+        collector = self.env.cr.precommit.data.get(NEW_MOVES)
+        if collector:
+            collector.add(moves.ids)
         return moves
 
     def _action_assign(self, force_qty=False):
