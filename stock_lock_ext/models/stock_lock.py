@@ -223,6 +223,7 @@ class StockLock(models.Model):
                 )
             )
         self.sudo()._release("released", reason, revoked=True)
+        self.sudo()._notify_released(reason)
         return True
 
     def action_extend(self, days, reason):
@@ -311,6 +312,31 @@ class StockLock(models.Model):
             if reason:
                 body += " — " + reason
             order._message_log(body=body)
+
+    def _notify_released(self, reason):
+        """Log a release on each lock; the salesperson gets a to-do when someone else released it."""
+        for lock in self:
+            quantity = f"{lock.quantity:g}"
+            body = _(
+                "%(user)s released the stock lock of %(product)s (%(quantity)s): %(reason)s",
+                user=self.env.user.name,
+                product=lock.product_id.display_name,
+                quantity=quantity,
+                reason=reason,
+            )
+            lock._message_log(body=body)
+            user = lock.user_id or lock.order_id.user_id
+            if user and user != self.env.user and user.active and not user.share:
+                lock.order_id.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=_(
+                        "Stock lock of %(order)s released by %(user)s",
+                        order=lock.order_id.name,
+                        user=self.env.user.name,
+                    ),
+                    note=body,
+                )
 
     @api.model
     def _cron_expire_locks(self, batch_size=1000):

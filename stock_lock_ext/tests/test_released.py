@@ -40,7 +40,14 @@ class TestReleasedMeansReleased(StockLockCommon):
         self.assertIn(self.order.name, check["message"])
 
     def test_manager_release_is_not_retaken_by_editing(self):
-        self.order.stock_lock_ids.with_user(self.lock_manager).action_release("调拨给大客户")
+        lock = self.order.stock_lock_ids
+        lock.with_user(self.lock_manager).action_release("调拨给大客户")
+        # logged on lock and order, the salesperson notified with a to-do
+        self.assertIn("调拨给大客户", lock.message_ids[0].body)
+        self.assertIn("调拨给大客户", self.order.message_ids[0].body)
+        todo = self.order.activity_ids.filtered(lambda a: a.user_id == self.salesman)
+        self.assertEqual(len(todo), 1)
+        self.assertIn(self.lock_manager.name, todo.summary)
         self._assert_not_retaken()
         # withdraw (reject) + submit again: locks again, from free stock
         self.order.with_user(self.approver).action_reject_with_reason("重新提交")
