@@ -29,7 +29,7 @@ class SaleOrder(models.Model):
         revoked = self._stock_lock_revoked_orders()
         for order in self:
             order.stock_lock_count = counts.get(order, 0)
-            order.stock_lock_revoked = order in revoked
+            order.stock_lock_revoked = order._origin in revoked
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
@@ -247,14 +247,14 @@ class SaleOrder(models.Model):
 
     def _stock_lock_revoked_orders(self):
         """The pending orders holding a lock that was released by a person or expired."""
-        orders = self.filtered(lambda o: o.id and o.state in ("draft", "sent"))
+        orders = self._origin.filtered(lambda o: o.state in ("draft", "sent"))
         if not orders:
             return self.browse()
         return (
             self.env["stock.lock"]
             .sudo()
             .search([("order_id", "in", orders.ids), ("revoked", "=", True)])
-            .order_id
+            .order_id.with_env(self.env)
         )
 
     @api.model

@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from freezegun import freeze_time
 
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import StockLockCommon
 
@@ -69,3 +69,14 @@ class TestReleasedMeansReleased(StockLockCommon):
         self.order.with_user(self.salesman).order_line.product_uom_qty = 3
         self.assertEqual(self._locked(self.product, self.order), 3)
         self.assertFalse(self.order.stock_lock_revoked)
+
+    def test_new_order_form_computes_without_locks(self):
+        form = Form(self.env["sale.order"].with_user(self.salesman))
+        form.partner_id = self.customer
+        with form.order_line.new() as line:
+            line.product_id = self.product
+            line.product_uom_qty = 3
+        self.assertFalse(form.stock_lock_revoked)
+        self.assertEqual(form.stock_lock_count, 0)
+        order = form.save()
+        self.assertFalse(order.stock_lock_revoked)
