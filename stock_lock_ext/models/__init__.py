@@ -9,4 +9,6 @@ from . import sale_order_line
 from . import stock_lock
 from . import stock_low_alert
 from . import stock_move
+from . import stock_move_line
+from . import stock_quant
 from . import stock_safety_threshold

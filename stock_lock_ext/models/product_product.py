@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.tools import float_round
 
 
 class ProductProduct(models.Model):
@@ -25,6 +26,53 @@ class ProductProduct(models.Model):
         )
         for product in self:
             product.stock_locked_qty = locked.get(product, 0.0)
+
+    def _compute_quantities_dict(
+        self, lot_id, owner_id, package_id, from_date=False, to_date=False
+    ):
+        """Odoo's own figures see the locks: units locked in the context's locations are neither
+        free (free_qty: product form, order line widget) nor forecast (virtual_available)."""
+        res = super()._compute_quantities_dict(
+            lot_id, owner_id, package_id, from_date=from_date, to_date=to_date
+        )
+        to_date = fields.Datetime.to_datetime(to_date)
+        if (
+            lot_id is not None
+            or owner_id is not None
+            or package_id is not None
+            or (to_date and to_date < fields.Datetime.now())
+        ):
+            return res  # locks are on no lot, owner or package, and not in the past
+        locked = self._stock_locked_in_context()
+        for product in self:
+            quantity = locked.get(product._origin.id)
+            values = res.get(product.id)
+            if quantity and values:
+                rounding = product.uom_id.rounding
+                values["free_qty"] = float_round(
+                    values["free_qty"] - quantity, precision_rounding=rounding
+                )
+                values["virtual_available"] = float_round(
+                    values["virtual_available"] - quantity, precision_rounding=rounding
+                )
+        return res
+
+    def _stock_locked_in_context(self):
+        """{product id: units locked in the locations of the context (warehouse, location)}"""
+        ids = [i for i in self._origin.ids if i]
+        if not ids:
+            return {}
+        domain_quant_loc = self._get_domain_locations()[0]
+        return {
+            product.id: quantity
+            for product, quantity in self.env["stock.lock"]
+            .sudo()
+            ._read_group(
+                [("state", "=", "active"), ("product_id", "in", ids), *domain_quant_loc],
+                ["product_id"],
+                ["quantity:sum"],
+            )
+        }
 
     def action_view_stock_locks(self):
         """谁锁定了库存: the active locks on these products."""

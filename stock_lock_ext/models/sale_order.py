@@ -4,12 +4,20 @@ from odoo import _, api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_compare, float_round
 
+from .stock_move import StockMoveCollector
+
 
 class SaleOrder(models.Model):
     _inherit = "sale.order"
 
     stock_lock_ids = fields.One2many("stock.lock", "order_id", string="Stock Locks", readonly=True)
     stock_lock_count = fields.Integer(compute="_compute_stock_lock_count")
+    stock_lock_revoked = fields.Boolean(
+        string="Stock Lock Released",
+        compute="_compute_stock_lock_count",
+        help="A stock lock of this pending order was released or expired: it is not locked "
+        "again until the order is submitted again.",
+    )
 
     # ------------------------------------------------------------------ computes
     def _compute_stock_lock_count(self):
@@ -18,8 +26,10 @@ class SaleOrder(models.Model):
                 [("order_id", "in", self.ids), ("state", "=", "active")], ["order_id"], ["__count"]
             )
         )
+        revoked = self._stock_lock_revoked_orders()
         for order in self:
             order.stock_lock_count = counts.get(order, 0)
+            order.stock_lock_revoked = order._origin in revoked
 
     # ------------------------------------------------------------------ CRUD
     def write(self, vals):
@@ -47,8 +57,28 @@ class SaleOrder(models.Model):
         return res
 
     def _action_confirm(self):
-        res = super()._action_confirm()
-        self._stock_lock_consume()
+        # The locks end first, under the guard, so the moves this confirmation's procurement
+        # creates reserve the units right away; which moves those are is recorded by the server
+        # as they are created, not read from fields a client can write (sale_line_id, group_id).
+        locks = self._stock_lock_consume()
+        collector = StockMoveCollector(self.env)
+        try:
+            res = super()._action_confirm()
+        finally:
+            collector.stop()
+        if locks:
+            moves = (
+                self.env["stock.move"]
+                .browse(collector.ids)
+                .filtered(
+                    lambda m: (
+                        m.state in ("confirmed", "partially_available")
+                        and m.product_id in locks.product_id
+                    )
+                )
+            )
+            if moves:
+                moves._action_assign()
         return res
 
     def _action_withdraw_review(self):
@@ -110,7 +140,15 @@ class SaleOrder(models.Model):
         lines = orders._stock_lock_lines()
         if submitting and not lines:
             return
-        locks = Lock.search([("order_id", "in", orders.ids), ("state", "=", "active")])
+        locks = Lock.search(
+            [("order_id", "in", orders.ids), "|", ("state", "=", "active"), ("revoked", "=", True)]
+        )
+        revoked = locks.filtered(lambda lock: lock.state != "active")
+        locks -= revoked
+        if submitting:
+            # a new submission: the order locks again, from free stock
+            revoked.write({"revoked": False})
+            revoked = Lock
         Lock._take_guard(lines.product_id | locks.product_id)
         figures = Lock._get_stock_figures(lines.product_id, lines.order_id.warehouse_id)
         by_line = {}
@@ -145,7 +183,10 @@ class SaleOrder(models.Model):
             )
             free = max(values["on_hand"] - values["reserved"] - (values["locked"] - own), 0.0)
             free = float_round(free, precision_rounding=rounding)
-            if float_compare(need, free, precision_rounding=rounding) <= 0:
+            if order in revoked.order_id:
+                # released or expired: editing the order never takes the units again
+                quantity = min(own, need)
+            elif float_compare(need, free, precision_rounding=rounding) <= 0:
                 quantity = need
             elif order.company_id.stock_lock_shortage_policy == "partial":
                 quantity = free
@@ -195,22 +236,29 @@ class SaleOrder(models.Model):
         locks._release("released", reason)
 
     def _stock_lock_consume(self):
-        """Approval confirmed the orders: their locks become the deliveries' reservations, now."""
+        """Approval confirms the orders: their locks end as "consumed" (their deliveries reserve
+        the units in the same transaction). Returns the locks."""
         locks = (
             self.env["stock.lock"]
             .sudo()
             .search([("order_id", "in", self.ids), ("state", "=", "active")])
         )
-        if not locks:
-            return
-        moves = self.picking_ids.move_ids.filtered(
-            lambda m: (
-                m.state in ("confirmed", "partially_available") and m.product_id in locks.product_id
-            )
+        if locks:
+            locks._take_guard(locks.product_id)
+            locks._release("consumed")
+        return locks
+
+    def _stock_lock_revoked_orders(self):
+        """The pending orders holding a lock that was released by a person or expired."""
+        orders = self._origin.filtered(lambda o: o.state in ("draft", "sent"))
+        if not orders:
+            return self.browse()
+        return (
+            self.env["stock.lock"]
+            .sudo()
+            .search([("order_id", "in", orders.ids), ("revoked", "=", True)])
+            .order_id.with_env(self.env)
         )
-        if moves:
-            moves._action_assign()
-        locks._release("consumed")
 
     @api.model
     def _stock_shortage_message(self, product, need, free):
@@ -236,6 +284,14 @@ class SaleOrder(models.Model):
             key = (line.order_id, line.product_id, line.order_id.warehouse_id)
             needs[key] = needs.get(key, 0.0) + self._stock_lock_need(line)
         shortages = {}
+        for order in orders._stock_lock_revoked_orders():
+            shortages[order.id] = [
+                _(
+                    "A stock lock of %(order)s was released or expired: withdraw the order and "
+                    "submit it again to lock stock.",
+                    order=order.name,
+                )
+            ]
         for (order, product, warehouse), need in needs.items():
             free = self.env["stock.lock"]._free_quantity(figures, product, warehouse, order)
             if float_compare(need, free, precision_rounding=product.uom_id.rounding) > 0:

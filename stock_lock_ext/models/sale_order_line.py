@@ -77,6 +77,40 @@ class SaleOrderLine(models.Model):
                 }
             )
 
+    def _compute_qty_at_date(self):
+        # product.free_qty / virtual_available leave out every lock (product_product.py); the
+        # availability widget of a quotation line gives back its own order's locks
+        super()._compute_qty_at_date()
+        lines = self.filtered(
+            lambda ln: (
+                ln.state in ("draft", "sent")
+                and ln.order_id._origin.id
+                and ln.product_id.is_storable
+            )
+        )
+        if not lines:
+            return
+        own = {
+            (order.id, product.id): quantity
+            for order, product, quantity in self.env["stock.lock"]
+            .sudo()
+            ._read_group(
+                [
+                    ("state", "=", "active"),
+                    ("order_id", "in", lines.order_id._origin.ids),
+                    ("product_id", "in", lines.product_id._origin.ids),
+                ],
+                ["order_id", "product_id"],
+                ["quantity:sum"],
+            )
+        }
+        for line in lines:
+            quantity = own.get((line.order_id._origin.id, line.product_id._origin.id))
+            if quantity and line.product_uom:
+                quantity = line.product_id.uom_id._compute_quantity(quantity, line.product_uom)
+                line.free_qty_today += quantity
+                line.virtual_available_at_date += quantity
+
     # ------------------------------------------------------------------ CRUD
     @api.model_create_multi
     def create(self, vals_list):

@@ -2,7 +2,13 @@ from datetime import timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_compare, float_is_zero
+from odoo.tools import SQL, float_compare, float_is_zero, float_round
+
+# What a transaction changed, collected for the invariant check (``_check_stock_locks``):
+# {(product_id, location_id): [on hand change, reserved change, physical loss]} from the quants,
+# {(product_id, warehouse_id): active locked quantity change} from the locks
+QUANT_CHANGES = "stock_lock_ext.quant_changes"
+LOCK_CHANGES = "stock_lock_ext.lock_changes"
 
 LOCK_STATE = [
     ("active", "Active"),
@@ -57,6 +63,11 @@ class StockLock(models.Model):
     expiry_warned = fields.Boolean(readonly=True, copy=False)
     date_done = fields.Datetime(string="Ended On", readonly=True)
     release_reason = fields.Char(readonly=True)
+    revoked = fields.Boolean(
+        readonly=True,
+        copy=False,
+        help="Released by a person or expired: the order locks again only when submitted again.",
+    )
 
     # ------------------------------------------------------------------ computes
     @api.depends("order_id.name", "product_id")
@@ -82,6 +93,22 @@ class StockLock(models.Model):
                 < 0
             ):
                 raise ValidationError(_("A stock lock cannot have a negative quantity."))
+
+    # ------------------------------------------------------------------ CRUD
+    @api.model_create_multi
+    def create(self, vals_list):
+        locks = super().create(vals_list)
+        locks._note_lock_change(1)
+        return locks
+
+    def write(self, vals):
+        tracked = {"quantity", "state", "product_id", "warehouse_id"} & vals.keys()
+        if tracked:
+            self._note_lock_change(-1)
+        res = super().write(vals)
+        if tracked:
+            self._note_lock_change(1)
+        return res
 
     # ------------------------------------------------------------------ guard
     def init(self):
@@ -195,7 +222,8 @@ class StockLock(models.Model):
                     locks=", ".join((self - active).mapped("display_name")),
                 )
             )
-        self.sudo()._release("released", reason)
+        self.sudo()._release("released", reason, revoked=True)
+        self.sudo()._notify_released(reason)
         return True
 
     def action_extend(self, days, reason):
@@ -253,12 +281,21 @@ class StockLock(models.Model):
             )
         )
 
-    def _release(self, state, reason=False):
-        """End the locks (released / expired / consumed) and log it on their orders."""
+    def _release(self, state, reason=False, revoked=False):
+        """End the locks (released / expired / consumed) and log it on their orders.
+
+        ``revoked``: a person released them, or they expired; their order is not locked again
+        until it is submitted again (editing its lines does not re-take the units).
+        """
         if not self:
             return
         self.write(
-            {"state": state, "date_done": fields.Datetime.now(), "release_reason": reason or False}
+            {
+                "state": state,
+                "date_done": fields.Datetime.now(),
+                "release_reason": reason or False,
+                "revoked": revoked,
+            }
         )
         if state == "consumed":
             return
@@ -276,6 +313,31 @@ class StockLock(models.Model):
                 body += " — " + reason
             order._message_log(body=body)
 
+    def _notify_released(self, reason):
+        """Log a release on each lock; the salesperson gets a to-do when someone else released it."""
+        for lock in self:
+            quantity = f"{lock.quantity:g}"
+            body = _(
+                "%(user)s released the stock lock of %(product)s (%(quantity)s): %(reason)s",
+                user=self.env.user.name,
+                product=lock.product_id.display_name,
+                quantity=quantity,
+                reason=reason,
+            )
+            lock._message_log(body=body)
+            user = lock.user_id or lock.order_id.user_id
+            if user and user != self.env.user and user.active and not user.share:
+                lock.order_id.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=_(
+                        "Stock lock of %(order)s released by %(user)s",
+                        order=lock.order_id.name,
+                        user=self.env.user.name,
+                    ),
+                    note=body,
+                )
+
     @api.model
     def _cron_expire_locks(self, batch_size=1000):
         """Warn salespeople of locks about to expire, then release the expired ones."""
@@ -283,7 +345,7 @@ class StockLock(models.Model):
         expired = self.search(
             [("state", "=", "active"), ("date_expiry", "<", now)], limit=batch_size
         )
-        expired._release("expired", _("The lock expired."))
+        expired._release("expired", _("The lock expired."), revoked=True)
         companies = self.env["res.company"].search([])
         to_warn = self.browse()
         for company in companies:
@@ -319,3 +381,211 @@ class StockLock(models.Model):
     @api.model
     def _is_zero(self, quantity, product):
         return float_is_zero(quantity, precision_rounding=product.uom_id.rounding)
+
+    # ------------------------------------------------------------------ the invariant
+    def _note_lock_change(self, sign):
+        """Remember how much the active locks of (product, warehouse) changed in this transaction."""
+        changes = self.env.cr.precommit.data.setdefault(LOCK_CHANGES, {})
+        for lock in self:
+            if lock.state == "active":
+                key = (lock.product_id.id, lock.warehouse_id.id)
+                changes[key] = changes.get(key, 0.0) + sign * lock.quantity
+
+    @api.model
+    def _note_stock_change(self, product_id, location_id, quantity=0.0, reserved=0.0, loss=0.0):
+        """Remember a change of the quants (called by stock.quant and stock.move.line); the
+        first one of a transaction registers the check that runs before it commits."""
+        data = self.env.cr.precommit.data
+        changes = data.get(QUANT_CHANGES)
+        if changes is None:
+            changes = data[QUANT_CHANGES] = {}
+            self.env.cr.precommit.add(self.sudo()._check_stock_locks)
+        values = changes.setdefault((product_id, location_id), [0.0, 0.0, 0.0])
+        values[0] += quantity
+        values[1] += reserved
+        values[2] += loss
+
+    @api.model
+    def _check_stock_locks(self):
+        """Units locked by an order are not reserved or consumed by anything else.
+
+        Runs once per transaction before it commits (and at the end of ``stock.move._action_done``),
+        for the products whose quants it changed: under the guard, per product and warehouse
+        holding locks, on hand - reserved must cover the locked units, unless it did not before
+        and this transaction did not make it worse. An inventory adjustment or scrap is not
+        refused: it shrinks the locks (newest first) by what it physically removed. Anything else
+        that would spend locked units is refused, naming the orders that hold them.
+        """
+        data = self.env.cr.precommit.data
+        changes = data.pop(QUANT_CHANGES, None)
+        lock_changes = data.pop(LOCK_CHANGES, None) or {}
+        if not changes:
+            return
+        # only a transaction that lowered the free stock somewhere can spend locked units
+        spent = sorted({key[0] for key, (qty, reserved, __) in changes.items() if qty < reserved})
+        if not spent:
+            return
+        self = self.sudo()
+        products = self.env["product.product"].browse(spent)
+        self._take_guard(products)
+        figures = self._get_locked_stock_figures(products)
+        if not figures:
+            return
+        paths = {
+            location.id: location.parent_path
+            for location in self.env["stock.location"].browse({key[1] for key in changes})
+        }
+        refused, shrinks = [], []
+        for (product_id, warehouse_id), values in figures.items():
+            product = products.browse(product_id)
+            rounding = product.uom_id.rounding
+            slack = values["on_hand"] - values["reserved"] - values["locked"]
+            if float_compare(slack, 0.0, precision_rounding=rounding) >= 0:
+                continue
+            change = loss = 0.0
+            for (change_product, location_id), (qty, reserved, lost) in changes.items():
+                if change_product == product_id and paths[location_id].startswith(values["path"]):
+                    change += qty - reserved
+                    loss += lost
+            change -= lock_changes.get((product_id, warehouse_id), 0.0)
+            if float_compare(change, 0.0, precision_rounding=rounding) >= 0:
+                continue  # short before, and not made worse by this transaction
+            # physical truth: what an inventory count or a scrap removed shrinks the locks
+            shrink = min(-slack, loss, values["locked"])
+            if (
+                float_compare(slack + shrink, 0.0, precision_rounding=rounding) < 0
+                and float_compare(change + loss, 0.0, precision_rounding=rounding) < 0
+            ):
+                refused.append((product, warehouse_id, values, -(slack + shrink)))
+            elif float_compare(shrink, 0.0, precision_rounding=rounding) > 0:
+                shrinks.append((product, warehouse_id, shrink))
+        if refused:
+            raise UserError("\n".join(self._locked_stock_message(*refusal) for refusal in refused))
+        for product, warehouse_id, quantity in shrinks:
+            self._shrink_locks(product, warehouse_id, quantity)
+
+    @api.model
+    def _get_locked_stock_figures(self, products):
+        """{(product_id, warehouse_id): {"path", "on_hand", "reserved", "locked", "locked_by"}}
+        for the warehouses where these products are locked: one query."""
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "quantity", "reserved_quantity"]
+        )
+        self.flush_model(["product_id", "warehouse_id", "order_id", "quantity", "state"])
+        self.env["stock.location"].flush_model(["parent_path"])
+        self.env.cr.execute(
+            SQL(
+                """
+                WITH locked AS (
+                    SELECT product_id, warehouse_id, order_id, SUM(quantity) AS quantity
+                      FROM stock_lock
+                     WHERE state = 'active' AND product_id = ANY(%(products)s)
+                     GROUP BY product_id, warehouse_id, order_id
+                ), stock AS (
+                    SELECT k.product_id, k.warehouse_id, stock_loc.parent_path,
+                           COALESCE(SUM(quant.quantity), 0), COALESCE(SUM(quant.reserved_quantity), 0)
+                      FROM (SELECT DISTINCT product_id, warehouse_id FROM locked) k
+                      JOIN stock_warehouse wh ON wh.id = k.warehouse_id
+                      JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
+                      LEFT JOIN (stock_quant quant JOIN stock_location loc ON loc.id = quant.location_id)
+                        ON quant.product_id = k.product_id
+                       AND loc.parent_path LIKE stock_loc.parent_path || %(any)s
+                     GROUP BY k.product_id, k.warehouse_id, stock_loc.parent_path
+                )
+                SELECT stock.*, locked.order_id, locked.quantity
+                  FROM stock JOIN locked USING (product_id, warehouse_id)
+                """,
+                products=products.ids,
+                any="%",
+            )
+        )
+        figures = {}
+        for (
+            product_id,
+            warehouse_id,
+            path,
+            on_hand,
+            reserved,
+            order_id,
+            quantity,
+        ) in self.env.cr.fetchall():
+            values = figures.setdefault(
+                (product_id, warehouse_id),
+                {
+                    "path": path,
+                    "on_hand": on_hand,
+                    "reserved": reserved,
+                    "locked": 0.0,
+                    "locked_by": {},
+                },
+            )
+            values["locked"] += quantity
+            values["locked_by"][order_id] = quantity
+        return figures
+
+    @api.model
+    def _locked_stock_message(self, product, warehouse_id, values, missing):
+        orders = self.env["sale.order"].sudo().browse(values["locked_by"])
+        holders = ", ".join(f"{o.name} ({values['locked_by'][o.id]:g})" for o in orders)
+        locked, on_hand = f"{values['locked']:g}", f"{values['on_hand']:g}"
+        reserved, missing = f"{values['reserved']:g}", f"{missing:g}"
+        return _(
+            "%(product)s: %(locked)s units in %(warehouse)s are locked for %(orders)s (on hand "
+            "%(on_hand)s, reserved %(reserved)s); this would take %(missing)s of them. A Stock "
+            "Lock Manager can release those locks first.",
+            product=product.display_name,
+            locked=locked,
+            warehouse=self.env["stock.warehouse"].browse(warehouse_id).name,
+            orders=holders,
+            on_hand=on_hand,
+            reserved=reserved,
+            missing=missing,
+        )
+
+    @api.model
+    def _shrink_locks(self, product, warehouse_id, quantity):
+        """An inventory count or a scrap left less than was locked: the newest locks give up
+        `quantity`, logged on each lock and its order, with a to-do for the salesperson."""
+        locks = self.search(
+            [
+                ("state", "=", "active"),
+                ("product_id", "=", product.id),
+                ("warehouse_id", "=", warehouse_id),
+            ],
+            order="create_date desc, id desc",
+        )
+        rounding = product.uom_id.rounding
+        for lock in locks:
+            if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
+                break
+            old = lock.quantity
+            new = float_round(max(old - quantity, 0.0), precision_rounding=rounding)
+            if float_compare(new, old, precision_rounding=rounding) == 0:
+                continue
+            quantity -= old - new
+            lock.write({"quantity": new})
+            old_text, new_text = f"{old:g}", f"{new:g}"
+            body = _(
+                "The stock counted or scrapped is less than was locked: the lock of %(product)s "
+                "for %(order)s shrank from %(old)s to %(new)s.",
+                product=product.display_name,
+                order=lock.order_id.name,
+                old=old_text,
+                new=new_text,
+            )
+            lock._message_log(body=body)
+            lock.order_id._message_log(body=body)
+            user = lock.user_id or lock.order_id.user_id
+            if user and user.active and not user.share:
+                lock.order_id.with_context(mail_activity_quick_update=True).activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    user_id=user.id,
+                    summary=_(
+                        "Stock lock of %(order)s shrank: %(product)s %(old)s → %(new)s",
+                        order=lock.order_id.name,
+                        product=product.display_name,
+                        old=old_text,
+                        new=new_text,
+                    ),
+                )
+        self.env.flush_all()

@@ -60,6 +60,11 @@ class StockLowAlert(models.Model):
     date_checked = fields.Datetime(string="Last Checked", readonly=True)
     date_resolved = fields.Datetime(string="Resolved On", readonly=True)
     purchase_installed = fields.Boolean(compute="_compute_purchase_installed")
+    can_create_rfq = fields.Boolean(
+        string="Can Create RFQ",
+        compute="_compute_purchase_installed",
+        help="The Purchase app is installed and you may create purchase orders.",
+    )
 
     def init(self):
         # one open alert per product and warehouse, whatever runs the check
@@ -72,13 +77,31 @@ class StockLowAlert(models.Model):
             )
         )
 
+    @api.depends_context("uid")
     def _compute_purchase_installed(self):
         self.purchase_installed = self._purchase_installed()
+        self.can_create_rfq = self._rfq_allowed()
 
     @api.depends("product_id", "warehouse_id")
     def _compute_display_name(self):
         for alert in self:
             alert.display_name = f"{alert.product_id.display_name} @ {alert.warehouse_id.code}"
+
+    # ------------------------------------------------------------------ views
+    @api.model
+    def _get_view_cache_key(self, view_id=None, view_type="form", **options):
+        key = super()._get_view_cache_key(view_id, view_type, **options)
+        return (*key, self._rfq_allowed())
+
+    @api.model
+    def _get_view(self, view_id=None, view_type="form", **options):
+        # like groups="purchase.group_purchase_user", which the views can't name (Purchase is
+        # optional): who can't create purchase orders doesn't see a button that would fail
+        arch, view = super()._get_view(view_id, view_type, **options)
+        if not self._rfq_allowed():
+            for node in arch.xpath("//button[@name='action_create_rfq']"):
+                node.getparent().remove(node)
+        return arch, view
 
     # ------------------------------------------------------------------ actions
     def action_create_rfq(self):
@@ -141,6 +164,10 @@ class StockLowAlert(models.Model):
     @api.model
     def _purchase_installed(self):
         return "purchase.order" in self.env
+
+    @api.model
+    def _rfq_allowed(self):
+        return self._purchase_installed() and self.env["purchase.order"].has_access("create")
 
     @api.model
     def _cron_check_low_stock(self, batch_size=1000, time_budget=600):

@@ -5,3 +5,9 @@ from . import test_lock_manage
 from . import test_low_stock
 from . import test_performance
 from . import test_concurrency
+from . import test_invariant
+from . import test_physical
+from . import test_released
+from . import test_availability
+from . import test_bad_input
+from . import test_concurrency_paths

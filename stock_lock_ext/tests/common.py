@@ -54,6 +54,13 @@ class StockLockCommon(BaseCommon):
         )
         cls.product = cls._create_product("保温杯 LOCK-A", 10)
         cls.product_b = cls._create_product("保温杯 LOCK-B", 10)
+        cls._commit_checks()
+
+    @classmethod
+    def _commit_checks(cls):
+        """What runs before a commit (TransactionCase never commits): flush and the precommit
+        hooks, among them stock.lock._check_stock_locks."""
+        cls.env.cr.flush()
 
     @classmethod
     def _create_product(cls, name, on_hand, **vals):

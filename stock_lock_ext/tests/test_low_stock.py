@@ -156,6 +156,44 @@ class TestLowStockAlerts(StockLockCommon):
             with self.assertRaises(UserError):
                 alert.action_create_rfq()
 
+    def test_rfq_button_only_for_purchase_users(self):
+        self._run()
+        vendor = self.env["res.partner"].create({"name": "义乌供应商"})
+        self.product.write({"seller_ids": [(0, 0, {"partner_id": vendor.id, "price": 18})]})
+        purchaser = self.env["res.users"].create(
+            {
+                "name": "采购员小李",
+                "login": "lock_purchaser",
+                "groups_id": [
+                    (
+                        6,
+                        0,
+                        [
+                            self.env.ref("stock.group_stock_user").id,
+                            self.env.ref("purchase.group_purchase_user").id,
+                        ],
+                    )
+                ],
+            }
+        )
+
+        def has_button(user):
+            views = self.Alert.with_user(user).get_views([(False, "list"), (False, "form")])[
+                "views"
+            ]
+            return all("action_create_rfq" in v["arch"] for v in views.values())
+
+        self.assertTrue(has_button(purchaser))
+        self.assertFalse(has_button(self.buyer), "a stock user without purchase rights")
+        alert = self._alerts(self.product)
+        self.assertTrue(alert.with_user(purchaser).can_create_rfq)
+        self.assertFalse(alert.with_user(self.buyer).can_create_rfq)
+        action = alert.with_user(purchaser).action_create_rfq()
+        rfq = self.env["purchase.order"].browse(action["res_id"])
+        self.assertEqual(rfq.partner_id, vendor)
+        with self.assertRaises(AccessError):
+            alert.with_user(self.buyer).action_create_rfq()
+
     def test_stock_user_reads_alerts_but_cannot_write(self):
         self._run()
         alert = self._alerts(self.product).with_user(self.stock_user)

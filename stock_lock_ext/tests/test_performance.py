@@ -1,9 +1,13 @@
 import logging
+from unittest.mock import patch
 
+from odoo import Command
 from odoo.tests import tagged
 
 from odoo.addons.sale_order_ext.models.sale_order import REVIEW_TOKEN
 from odoo.addons.sale_order_ext.tests.common import count_queries
+from odoo.addons.stock_lock_ext.models.stock_lock import StockLock
+from odoo.addons.stock_lock_ext.models.stock_move import StockMove
 
 from .common import StockLockCommon
 
@@ -41,3 +45,95 @@ class TestLockQueryCount(StockLockCommon):
             2,
             f"no per-line growth: {submitting}",
         )
+
+
+@tagged("post_install", "-at_install")
+class TestInvariantQueryCount(StockLockCommon):
+    """The cap and the invariant check cost a fixed number of queries per transaction, not per
+    move: a delivery of 1, 10 or 50 lines, each product locked by a pending order, against the
+    same delivery with the cap and the check switched off ("plain")."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company.sale_review_required = True
+        cls.products = [cls._create_product(f"出库产品 {i}", 100) for i in range(50)]
+        cls.locking = cls._create_order([(p, 10) for p in cls.products])
+        cls.locking.action_submit_review()
+        cls._commit_checks()
+        cls.customers = cls.env.ref("stock.stock_location_customers")
+
+    def _delivery(self, n):
+        return self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.out_type_id.id,
+                "location_id": self.stock_location.id,
+                "location_dest_id": self.customers.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": p.name,
+                            "product_id": p.id,
+                            "product_uom_qty": 1,
+                            "location_id": self.stock_location.id,
+                            "location_dest_id": self.customers.id,
+                        }
+                    )
+                    for p in self.products[:n]
+                ],
+            }
+        )
+
+    def _measure(self):
+        """{lines: (confirm + Check Availability, validate it, validate one from draft)}"""
+        figures = {}
+        for n in (1, 10, 50):
+            picking = self._delivery(n)
+
+            def assign(p=picking):
+                p.action_confirm()
+                p.action_assign()
+                self.env.cr.flush()
+
+            def validate(p=picking):
+                p.button_validate()
+                self.env.cr.flush()
+
+            draft = self._delivery(n)
+
+            def from_draft(p=draft):
+                p.move_ids.quantity = 1
+                p.move_ids.picked = True
+                p.button_validate()
+                self.env.cr.flush()
+
+            figures[n] = tuple(
+                count_queries(self.env, func) for func in (assign, validate, from_draft)
+            )
+            self.assertEqual((picking | draft).mapped("state"), ["done", "done"])
+        return figures
+
+    def test_fixed_queries_per_transaction(self):
+        with (
+            patch.object(StockLock, "_check_stock_locks", lambda self: None),
+            patch.object(StockMove, "_stock_lock_room", lambda self: None),
+        ):
+            self._measure()  # warm-up
+            plain = self._measure()
+        self._measure()
+        ours = self._measure()
+        _logger.info(
+            "FIGURE delivery_queries lines->(check availability, validate, validate from draft) "
+            "plain=%s ours=%s",
+            plain,
+            ours,
+        )
+        for n in (1, 10, 50):
+            for what, p, o in zip(
+                ("assign", "validate", "from draft"), plain[n], ours[n], strict=True
+            ):
+                self.assertLessEqual(o - p, 5, f"{what}, {n} lines: {plain} vs {ours}")
+        # no per-move growth (the ORM may batch one flush differently: 1 query of noise)
+        for i in range(3):
+            extra = [ours[n][i] - plain[n][i] for n in plain]
+            self.assertLessEqual(max(extra) - min(extra), 1, f"{plain} vs {ours}")
