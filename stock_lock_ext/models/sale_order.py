@@ -74,6 +74,8 @@ class SaleOrder(models.Model):
                     lambda m: (
                         m.state in ("confirmed", "partially_available")
                         and m.product_id in locks.product_id
+                        # a warehouse that reserves by hand or by date keeps doing so
+                        and m.picking_type_id.reservation_method == "at_confirm"
                     )
                 )
             )

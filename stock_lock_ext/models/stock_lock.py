@@ -426,7 +426,10 @@ class StockLock(models.Model):
         if not spent:
             return
         self = self.sudo()
-        products = self.env["product.product"].browse(spent)
+        # .exists(): a rolled-back savepoint may have taken products the data still names
+        products = self.env["product.product"].browse(spent).exists()
+        if not products:
+            return
         self._take_guard(products)
         figures = self._get_locked_stock_figures(products)
         if not figures:
