@@ -316,20 +316,25 @@ class SaleOrder(models.Model):
         if resubmit:
             resubmit.action_submit_review()
 
-    def _review_reroute(self):
-        """The terms of pending orders changed: the approvals given so far covered other terms."""
+    def _review_reroute(self, reason=None):
+        """Pending orders changed (their terms, or what their checks judge, e.g. their stock):
+        the approvals given so far covered something else; route them again."""
         approvals = (
             self.env["sale.order.approval"]
             .sudo()
             .search([("order_id", "in", self.ids), ("state", "in", ("pending", "approved"))])
         )
-        approvals.write({"state": "cancelled", "reason": _("The order changed during its review.")})
+        approvals.write(
+            {"state": "cancelled", "reason": reason or _("The order changed during its review.")}
+        )
         self.activity_unlink(["sale_order_ext.mail_activity_type_sale_review"])
         for order in self:
             order._write_review({"review_terms": order._review_terms()})
         body = _(
             "The order changed during its review: its checks and approvers are evaluated again."
         )
+        if reason:
+            body += " — " + reason
         self._message_log_batch(bodies=dict.fromkeys(self.ids, body))
         self._action_review_terms_changed()
         self._route_for_review()

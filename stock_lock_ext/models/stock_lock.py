@@ -558,6 +558,7 @@ class StockLock(models.Model):
             order="create_date desc, id desc",
         )
         rounding = product.uom_id.rounding
+        shrunk = self.env["sale.order"]
         for lock in locks:
             if float_compare(quantity, 0.0, precision_rounding=rounding) <= 0:
                 break
@@ -567,6 +568,7 @@ class StockLock(models.Model):
                 continue
             quantity -= old - new
             lock.write({"quantity": new})
+            shrunk |= lock.order_id
             old_text, new_text = f"{old:g}", f"{new:g}"
             body = _(
                 "The stock counted or scrapped is less than was locked: the lock of %(product)s "
@@ -591,4 +593,8 @@ class StockLock(models.Model):
                         new=new_text,
                     ),
                 )
+        # a pending order's checklist changed with its stock: route it again, like any change
+        pending = shrunk.filtered(lambda o: o.approval_state == "to_review")
+        if pending:
+            pending._review_reroute(_("Its stock lock shrank with the stock counted or scrapped."))
         self.env.flush_all()

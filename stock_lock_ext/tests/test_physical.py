@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import StockLockCommon
@@ -62,6 +63,20 @@ class TestPhysicalTruthShrinksLocks(StockLockCommon):
             if c["code"] == "stock_shortage"
         )
         self.assertEqual(shortage["severity"], "blocking")
+
+    def test_a_pending_order_whose_lock_shrank_is_routed_again(self):
+        """Its approvers judged a locked order: the shortage now needs its override."""
+        self.assertFalse(self.older.approval_ids.filtered("check_code"))
+        self._count(4)
+        steps = self.older.approval_ids
+        cancelled = steps.filtered(lambda a: not a.check_code and a.state == "cancelled")
+        self.assertTrue(cancelled, "the step routed on the full lock is cancelled")
+        override = steps.filtered(lambda a: a.check_code == "stock_shortage")
+        self.assertEqual(override.state, "pending", "the shortage now needs its override")
+        with self.assertRaises(UserError):
+            self.older.with_user(self.approver).action_approve_with_reason(" ")
+        self.older.with_user(self.approver).action_approve_with_reason("客户同意先发 4 个")
+        self.assertEqual(override.state, "approved")
 
     def test_inventory_count_within_the_free_units_keeps_the_locks(self):
         self._count(8)
