@@ -137,7 +137,15 @@ class SaleAnalysisReport(models.Model):
     ):
         orders_view = self._order_level_view(domain, groupby, aggregates, having, order)
         if orders_view is None:
-            return super()._read_group(domain, groupby, aggregates, having, offset, limit, order)
+            sort_keys = self._python_group_order(groupby, order, offset, limit)
+            if sort_keys is None:
+                return super()._read_group(
+                    domain, groupby, aggregates, having, offset, limit, order
+                )
+            # grouped by ids only, the groups then sorted like the comodels order them: an
+            # ORDER BY product's name would join and group every line by it
+            rows = super()._read_group(domain, groupby, aggregates, having)
+            return self._sort_groups(rows, sort_keys)
         rows = orders_view._read_group(
             domain,
             groupby,
@@ -155,6 +163,56 @@ class SaleAnalysisReport(models.Model):
                 )
                 for row in rows
             ]
+        return rows
+
+    def _python_group_order(self, groupby, order, offset, limit):
+        """``[(position, field, descending)]`` when ``order`` only names groupby fields of
+        which at least one is a many2one ordered by something else than its id, and every
+        group is returned (no offset/limit): the groups can then be sorted after the query."""
+        groupby = list(groupby)
+        if offset or limit or not order or not groupby:
+            return None
+        keys = []
+        for part in order.split(","):
+            match = ORDER_TERM.match(part)
+            if not match or match["term"] not in groupby:
+                return None
+            rest = match["rest"].split()
+            if [word for word in rest if word.upper() not in ("ASC", "DESC")]:
+                return None  # NULLS FIRST/LAST: left to PostgreSQL
+            term = match["term"]
+            field = self._fields.get(term.split(":")[0])
+            if field is None or field.type not in ("many2one", "selection", "date", "datetime"):
+                return None
+            descending = any(word.upper() == "DESC" for word in rest)
+            keys.append((groupby.index(term), field, descending))
+        if not any(
+            field.type == "many2one" and self.env[field.comodel_name]._order != "id"
+            for __, field, __ in keys
+        ):
+            return None
+        return keys
+
+    def _sort_groups(self, rows, sort_keys):
+        """Sort ``_read_group`` rows like PostgreSQL would have with the comodels' orders
+        (ascending: empty values last; descending: first)."""
+        ranks = {}
+        for position, field, __ in sort_keys:
+            if field.type != "many2one":
+                continue
+            ids = {row[position].id for row in rows if row[position]}
+            comodel = self.env[field.comodel_name].sudo().with_context(active_test=False)
+            ordered = comodel.browse(ids).sorted()
+            ranks[position] = {record.id: rank for rank, record in enumerate(ordered)}
+        for position, field, descending in reversed(sort_keys):
+
+            def key(row, position=position, field=field):
+                value = row[position]
+                if field.type == "many2one":
+                    value = ranks[position].get(value.id) if value else None
+                return (value is None, value if value is not None else 0)
+
+            rows = sorted(rows, key=key, reverse=descending)
         return rows
 
     def _order_level_view(self, domain, groupby, aggregates, having, order):

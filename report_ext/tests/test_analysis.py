@@ -394,6 +394,29 @@ class TestSaleAnalysisOrderLevel(ReportExtCommon):
         )
         self.assertEqual(count, 3)
 
+    def test_groups_sorted_after_the_query(self):
+        """Grouped by product or category (line by line), the groups are sorted like the
+        comodels order them without an ORDER BY on their names: same rows, same order."""
+        product3 = self.env["product.product"].create({"name": "阿胶", "default_code": "AA-1"})
+        self.order3.order_line = [
+            Command.create({"product_id": product3.id, "product_uom_qty": 1, "price_unit": 5})
+        ]
+        domain = [("order_id", "in", self.orders.ids)]
+        for groupby, order in (
+            (["product_id"], "product_id"),
+            (["categ_id", "product_id"], "categ_id, product_id DESC"),
+            (["product_id", "date:month"], "date:month DESC, product_id"),
+        ):
+            aggregates = ["__count", "amount_untaxed:sum"]
+            self.assertIsNotNone(self.model._python_group_order(groupby, order, 0, None))
+            fast = self.model._read_group(domain, groupby, aggregates, order=order)
+            # with a limit the order is PostgreSQL's
+            slow = self.model._read_group(domain, groupby, aggregates, order=order, limit=1000)
+            self.assertEqual(fast, slow, (groupby, order))
+        self.assertIsNone(self.model._python_group_order(["product_id"], "__count", 0, None))
+        groups = self.model.read_group(domain, ["amount_untaxed"], ["product_id"])
+        self.assertEqual(groups[0]["product_id"][0], product3.id, "AA-1 sorts first")
+
     def test_totals_are_live(self):
         domain = [("order_id", "=", self.order3.id)]
         [(count, amount)] = self.model._read_group(domain, [], ["__count", "amount_untaxed:sum"])

@@ -105,7 +105,7 @@ def generate(env, n_products, sales_per_year):
                            END,
                            'done'
                       FROM product_product p, generate_series(0, %(sales)s) k
-                     WHERE p.default_code LIKE 'TURN-%%'
+                     WHERE p.default_code LIKE %(pattern)s
                     RETURNING id, product_id, location_id, date
                 )
                 INSERT INTO stock_valuation_layer (company_id, product_id, stock_move_id,
@@ -124,6 +124,7 @@ def generate(env, n_products, sales_per_year):
                 stock=stock,
                 start=start,
                 sales=sales_per_year,
+                pattern="TURN-%",
             )
         )
         quant_cols = _columns(cr, "stock_quant", {"id", "product_id", "location_id", "quantity"})
@@ -135,12 +136,13 @@ def generate(env, n_products, sales_per_year):
                 INSERT INTO stock_quant (product_id, location_id, quantity, %(qcols)s)
                 SELECT p.id, %(stock)s, 100 - 5 * %(sales)s, %(qsel)s
                   FROM product_product p, stock_quant q
-                 WHERE p.default_code LIKE 'TURN-%%' AND q.product_id = %(seed)s
+                 WHERE p.default_code LIKE %(pattern)s AND q.product_id = %(seed)s
                    AND q.location_id = %(stock)s
                 """,
                 stock=stock,
                 sales=sales_per_year,
                 seed=seed.id,
+                pattern="TURN-%",
                 qcols=SQL(", ").join(ident(c) for c in quant_cols),
                 qsel=SQL(", ").join(ident("q", c) for c in quant_cols),
             )
