@@ -250,6 +250,22 @@ class OdooServer:
         admin.call("res.users", "create", vals)
         return self.rpc(login)
 
+    def count_stock(self, product_id, quantity):
+        """Put `quantity` on hand in the first warehouse, by an inventory adjustment (as a user)."""
+        admin = self.admin()
+        [warehouse] = admin.call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)
+        quant_id = admin.call(
+            "stock.quant",
+            "create",
+            {
+                "product_id": product_id,
+                "location_id": warehouse["lot_stock_id"][0],
+                "inventory_quantity": quantity,
+            },
+            context={"inventory_mode": True},
+        )
+        admin.call("stock.quant", "action_apply_inventory", [quant_id])
+
     def stop(self):
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)

@@ -57,16 +57,7 @@ def world(odoo_server):
     packaging = admin.call(
         "product.packaging", "create", {"name": "箱", "product_id": product, "qty": 100}
     )
-    location = admin.call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)[0][
-        "lot_stock_id"
-    ][0]
-    quant = admin.call(
-        "stock.quant",
-        "create",
-        {"product_id": product, "location_id": location, "inventory_quantity": 10000},
-        context={"inventory_mode": True},
-    )
-    admin.call("stock.quant", "action_apply_inventory", [quant])
+    odoo_server.count_stock(product, 10000)
     partner = admin.call(
         "res.partner",
         "create",

@@ -31,17 +31,7 @@ def actors(odoo_server):
             "standard_price": 5,
         },
     )
-    # stock on hand (an inventory adjustment, as a user would do it): submitting locks it
-    location_id = admin.call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)[0][
-        "lot_stock_id"
-    ][0]
-    quant_id = admin.call(
-        "stock.quant",
-        "create",
-        {"product_id": product_id, "location_id": location_id, "inventory_quantity": 100},
-        context={"inventory_mode": True},
-    )
-    admin.call("stock.quant", "action_apply_inventory", [quant_id])
+    odoo_server.count_stock(product_id, 100)  # submitting locks it
     return {"sales": salesman, "approver": approver, "partner": partner_id, "product": product_id}
 
 
