@@ -1,7 +1,7 @@
 from odoo.tools import SQL
 from odoo.tools.sql import column_exists, create_column
 
-from . import models, report, wizard
+from . import controllers, models, report, wizard
 
 ANALYSIS_COLUMNS = {
     "analysis_line_count": "int4",

@@ -108,6 +108,19 @@ class TestStatementOverHttp(ReportExtCommon, HttpCase):
             },
         )
         self.assertFalse(response.content.startswith(b"%PDF"))
+        self.assertEqual(response.status_code, 403, "a refusal, not a server error")
         error = json.loads(html.unescape(response.text))
         self.assertIn("只能打印", error["data"]["message"])
         self.assertNotIn("777", response.text)
+        # bad input through the same route: 400 with the translated message
+        action["data"].update(partner_ids=[self.customer.id], date_from="2026-04-01")
+        url = f"/report/pdf/{STATEMENT}?options={quote(json.dumps(action['data']))}"
+        response = self.url_open(
+            "/report/download",
+            data={
+                "data": json.dumps([url, "qweb-pdf"]),
+                "csrf_token": http.Request.csrf_token(self),
+            },
+        )
+        self.assertEqual(response.status_code, 400)
+        self.assertTrue(json.loads(html.unescape(response.text))["data"]["message"])
