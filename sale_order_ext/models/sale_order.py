@@ -445,7 +445,7 @@ def _check_computed_values(records, vals):
     ]
     if forged:
         raise AccessError(
-            _(
+            records.env._(
                 "%(fields)s of %(model)s are computed: they can't be written.",
                 fields=", ".join(
                     records._fields[name]._description_string(records.env) for name in forged

@@ -37,7 +37,7 @@ def _check_order_link(records, vals, names):
     for name in names:
         if name in vals and any(r[name] and r[name].id != vals[name] for r in records):
             raise AccessError(
-                _(
+                records.env._(
                     "%(field)s of %(model)s is set by the sales order's procurement: it can't be changed.",
                     field=records._fields[name]._description_string(records.env),
                     model=records._description,
