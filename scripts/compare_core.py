@@ -11,7 +11,15 @@ fails the run; so does a module that ran fewer tests.
 """
 
 import json
+import re
 import sys
+
+# a subtest's id carries its parameters, record ids included: compare the test it belongs to
+_SUBTEST = re.compile(r" \(.*\)$")
+
+
+def _tests(row):
+    return {_SUBTEST.sub("", test) for test in (*row["failed"], *row["errors"])}
 
 
 def load_run(path):
@@ -34,8 +42,7 @@ def compare(baseline, run):
             rows.append((module, "missing from the baseline: no plain figures to compare with"))
             failed += 1
             continue
-        bad = set(ours["failed"]) | set(ours["errors"])
-        plain_bad = set(base["failed"]) | set(base["errors"])
+        bad, plain_bad = _tests(ours), _tests(base)
         new = sorted(bad - plain_bad - set(intended))
         fixed = sorted(plain_bad - bad)
         rows.append(
@@ -65,8 +72,7 @@ def markdown(baseline, run):
         ours = run.get(module)
         if not ours:
             continue
-        plain_bad = set(base["failed"]) | set(base["errors"])
-        bad = set(ours["failed"]) | set(ours["errors"])
+        plain_bad, bad = _tests(base), _tests(ours)
         lines.append(
             f"| {module} | {base['run']} / {len(plain_bad)} | {ours['run']} / {len(bad)} "
             f"| {len(bad - plain_bad)} |"
