@@ -118,7 +118,7 @@ if [ $run_odoo = 1 ] && [ "$tags" = /sale_order_ext,/stock_lock_ext,/report_ext 
     tail -3 "$out"
     last=$(grep -E '^=*.* in [0-9.]+s' "$out" | tail -1 || true)
     p=$(grep -oE '[0-9]+ passed' <<<"$last" | cut -d' ' -f1 || true)
-    f=$(grep -oE '[0-9]+ (failed|errors?|skipped)' <<<"$last" | awk '{s += $1} END {print s + 0}')
+    f=$(grep -oE '[0-9]+ (failed|errors?|skipped)' <<<"$last" | awk '{s += $1} END {print s + 0}' || true)
     p=${p:-0} f=${f:-0}
     [ "$p" -gt 0 ] || f=$((f + 1))
     [ "$rc" -eq 0 ] || [ "$f" -gt 0 ] || f=1
