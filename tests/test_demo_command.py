@@ -149,6 +149,33 @@ def test_demo_figures_are_chinese_and_right(demo_server):
     assert abs(row["turnover_days"] - 365 * 3915 / 270) < 1e-3, row
 
 
+def test_demo_roles_and_strict_review(demo_server):
+    """The buyer can act on low-stock alerts (Purchase rights); the demo company reviews every
+    order and blocks on prices below the floor and on stock shortages (a fresh install only warns)."""
+    env, run = demo_server
+    assert run.returncode == 0, run.stdout + run.stderr
+    url = f"http://127.0.0.1:{env['JXC_HTTP_PORT']}"
+    admin = Rpc(url, env["JXC_DEMO_DB"], "admin", "admin")
+    buyer = Rpc(url, env["JXC_DEMO_DB"], "buyer", "buyer")
+    [me] = buyer.call("res.users", "read", [buyer.uid], ["groups_id"])
+    assert admin.ref("purchase.group_purchase_user") in me["groups_id"]
+    [vendor] = buyer.call("res.partner", "search", [("supplier_rank", ">=", 0)], limit=1)
+    assert buyer.call("purchase.order", "create", {"partner_id": vendor})  # a draft RFQ
+    company = admin.ref("sale_order_ext.demo_company_cn")
+    checks = admin.call(
+        "sale.review.check",
+        "search_read",
+        [("company_id", "=", company)],
+        ["code", "severity"],
+        context={"active_test": False},
+    )
+    severity = {c["code"]: c["severity"] for c in checks}
+    assert severity["line_price"] == "blocking" and severity["stock_shortage"] == "blocking"
+    assert severity["duplicate"] == "warning", severity
+    [cn] = admin.call("res.company", "read", [company], ["sale_review_required"])
+    assert cn["sale_review_required"]
+
+
 def test_demo_command_stops_the_server_by_pid(demo_server):
     env, run = demo_server
     assert run.returncode == 0, run.stdout + run.stderr
@@ -163,29 +190,3 @@ def test_demo_command_stops_the_server_by_pid(demo_server):
     )
     assert stop.returncode == 0, stop.stdout + stop.stderr
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
-
-
-def test_demo_roles_and_strict_review(demo_server):
-    """The buyer can act on low-stock alerts (Purchase rights); the demo company reviews every
-    order and blocks on prices below the floor and on stock shortages (a fresh install only warns)."""
-    env, run = demo_server
-    assert run.returncode == 0, run.stdout + run.stderr
-    url = f"http://127.0.0.1:{env['JXC_HTTP_PORT']}"
-    admin = Rpc(url, env["JXC_DEMO_DB"], "admin", "admin")
-    buyer = Rpc(url, env["JXC_DEMO_DB"], "buyer", "buyer")
-    [me] = buyer.call("res.users", "read", [buyer.uid], ["groups_id"])
-    assert admin.ref("purchase.group_purchase_user") in me["groups_id"]
-    assert buyer.call("purchase.order", "has_access", "create")
-    company = admin.ref("sale_order_ext.demo_company_cn")
-    checks = admin.call(
-        "sale.review.check",
-        "search_read",
-        [("company_id", "=", company)],
-        ["code", "severity"],
-        context={"active_test": False},
-    )
-    severity = {c["code"]: c["severity"] for c in checks}
-    assert severity["line_price"] == "blocking" and severity["stock_shortage"] == "blocking"
-    assert severity["duplicate"] == "warning", severity
-    [cn] = admin.call("res.company", "read", [company], ["sale_review_required"])
-    assert cn["sale_review_required"]

@@ -33,6 +33,11 @@ class SaleOrderLine(models.Model):
         orders.exists()._review_sync_terms()
         return res
 
+    def _compute_available_product_document_ids(self):
+        # sale_pdf_quote_builder searches the product's documents by a field only salespeople
+        # may read: approvers of other groups (finance, ...) could not open the order
+        return super(SaleOrderLine, self.sudo())._compute_available_product_document_ids()
+
     def _check_client_line_values(self, vals):
         """Which lines are down payments is the server's to say: a down payment is not a term."""
         if (
