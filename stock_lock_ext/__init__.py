@@ -1,12 +1,6 @@
-from odoo.tools import SQL
-
 from . import models, wizard
 
 
 def _post_init_hook(env):
     # the stock shortage check joins sale_order_ext's checklist in every company
     env["sale.review.check"]._seed()
-
-
-def _uninstall_hook(env):
-    env.cr.execute(SQL("DROP TABLE IF EXISTS stock_lock_guard"))

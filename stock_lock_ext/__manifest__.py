@@ -23,7 +23,6 @@
     ],
     "demo": ["demo/stock_lock_demo.xml"],
     "post_init_hook": "_post_init_hook",
-    "uninstall_hook": "_uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -32,6 +32,12 @@ class SaleOrder(models.Model):
             order.stock_lock_revoked = order._origin in revoked
 
     # ------------------------------------------------------------------ CRUD
+    def unlink(self):
+        # the locks go with their orders (ondelete cascade): the guard's figures must know
+        locks = self.env["stock.lock"].sudo().search([("order_id", "in", self.ids)])
+        locks._note_deleted_rows("l", locks.ids)
+        return super().unlink()
+
     def write(self, vals):
         res = super().write(vals)
         if "warehouse_id" in vals:
@@ -152,7 +158,7 @@ class SaleOrder(models.Model):
             revoked.write({"revoked": False})
             revoked = Lock
         Lock._take_guard(lines.product_id | locks.product_id)
-        figures = Lock._get_stock_figures(lines.product_id, lines.order_id.warehouse_id)
+        figures = Lock._final_stock_figures(lines.product_id | locks.product_id)[0]
         by_line = {}
         stale = Lock
         for lock in locks:

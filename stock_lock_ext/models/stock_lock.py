@@ -1,4 +1,8 @@
+import threading
 from datetime import timedelta
+
+import psycopg2
+from psycopg2 import errorcodes, errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
@@ -9,6 +13,11 @@ from odoo.tools import SQL, float_compare, float_is_zero, float_round
 # {(product_id, warehouse_id): active locked quantity change} from the locks
 QUANT_CHANGES = "stock_lock_ext.quant_changes"
 LOCK_CHANGES = "stock_lock_ext.lock_changes"
+# the quants ("q") and locks ("l") a transaction deleted, {(kind, id)}: kept with the post-commit
+# data, which a rolled-back savepoint doesn't clear (a row that came back is read again anyway)
+DELETED_ROWS = "stock_lock_ext.deleted_rows"
+# the advisory locks of the guard: pg_advisory_xact_lock(GUARD_LOCK_SPACE, product id)
+GUARD_LOCK_SPACE = 0x4A58434C
 
 LOCK_STATE = [
     ("active", "Active"),
@@ -16,6 +25,37 @@ LOCK_STATE = [
     ("released", "Released"),
     ("expired", "Expired"),
 ]
+
+
+# one autocommit cursor per database and process reads what is committed now (each statement
+# sees a fresh snapshot): at most one connection more per process, however many threads spend
+_COMMITTED_CURSORS = {}
+_COMMITTED_LOCK = threading.Lock()
+
+
+def _read_committed(registry, read, *args):
+    """``read(cr, *args, own=False)`` on a cursor that sees every transaction committed so far."""
+    with _COMMITTED_LOCK:
+        for attempt in (1, 2):
+            cr = _COMMITTED_CURSORS.get(registry.db_name)
+            if cr is None or cr.closed:
+                cr = _COMMITTED_CURSORS[registry.db_name] = registry.cursor()
+                cr._cnx.autocommit = True
+            try:
+                return read(cr, *args, own=False)
+            except (psycopg2.InterfaceError, psycopg2.OperationalError):
+                # the connection was closed (database restarted or dropped): open another once
+                _COMMITTED_CURSORS.pop(registry.db_name, None)
+                if attempt == 2:
+                    raise
+    return None
+
+
+class StaleStockSnapshot(errors.SerializationFailure):
+    """This transaction spent stock on a snapshot older than what others committed: Odoo's
+    request layer retries it as it retries a serialization failure (same code)."""
+
+    pgcode = errorcodes.SERIALIZATION_FAILURE
 
 
 class StockLock(models.Model):
@@ -101,6 +141,10 @@ class StockLock(models.Model):
         locks._note_lock_change(1)
         return locks
 
+    def unlink(self):
+        self._note_deleted_rows("l", self.ids)
+        return super().unlink()
+
     def write(self, vals):
         tracked = {"quantity", "state", "product_id", "warehouse_id"} & vals.keys()
         if tracked:
@@ -112,39 +156,152 @@ class StockLock(models.Model):
 
     # ------------------------------------------------------------------ guard
     def init(self):
-        # The guard: one row per product, locked *and updated* by every transaction that
-        # spends free stock. Under REPEATABLE READ a second transaction waits for the row,
-        # then fails with a serialization error and is retried with fresh data (like
-        # ir_sequence._update_nogap); FOR UPDATE alone would let it continue on its old snapshot.
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE TABLE IF NOT EXISTS stock_lock_guard (
-                    product_id integer PRIMARY KEY REFERENCES product_product(id) ON DELETE CASCADE,
-                    counter bigint NOT NULL DEFAULT 0
-                )
-                """
-            )
-        )
+        # the guard used to be a table of rows every spender updated (see _take_guard)
+        self.env.cr.execute(SQL("DROP TABLE IF EXISTS stock_lock_guard"))
 
     @api.model
     def _take_guard(self, products):
-        """Serialize every transaction spending free stock of these products (ids sorted: no deadlock)."""
+        """Serialize every transaction spending free stock of these products, until it ends.
+
+        A transaction-level advisory lock per product (ids sorted: orders [A, B] and [B, A]
+        never deadlock). It only makes the spenders wait for each other: what they read after
+        it comes from ``_final_stock_figures``, which sees what the transactions before them
+        committed, so a transaction whose snapshot is older neither fails nor reads stale stock.
+        """
         ids = sorted(set(products.ids))
         if not ids:
             return
         self.env.cr.execute(
             SQL(
-                """
-                INSERT INTO stock_lock_guard (product_id, counter)
-                SELECT product_id, 1 FROM unnest(%(ids)s::int[]) AS product_id ORDER BY product_id
-                ON CONFLICT (product_id) DO UPDATE SET counter = stock_lock_guard.counter + 1
-                """,
-                ids=ids,
+                "SELECT pg_advisory_xact_lock(%s, id) FROM (SELECT unnest(%s::int[]) AS id ORDER BY 1) ids",
+                GUARD_LOCK_SPACE,
+                ids,
             )
         )
 
     # ------------------------------------------------------------------ figures
+    @api.model
+    def _note_deleted_rows(self, kind, ids):
+        """Quants ("q") or locks ("l") this transaction deletes (see ``_final_stock_figures``)."""
+        if ids:
+            deleted = self.env.cr.postcommit.data.setdefault(DELETED_ROWS, set())
+            deleted.update((kind, row_id) for row_id in ids)
+
+    @api.model
+    def _stock_rows(self, cr, products, own):
+        """The quants under a warehouse's stock location and the locks of `products`, as `cr`
+        sees them: [(kind, id, product_id, warehouse_id, order_id, quantity, reserved, active,
+        mine, warehouse stock location's parent_path)], kind "q" (quant) or "l" (lock).
+
+        ``own``: `cr` is this transaction's; ``mine`` flags the rows it wrote (their xmin is
+        not older than its snapshot's xmax: every transaction id of ours, sub-transactions
+        included, was assigned after the snapshot was taken), which are read in any state.
+        Otherwise only active locks are read.
+        """
+        # xmin and xmax compared modulo 2^32: a row of ours is at most a few ids ahead
+        mine = SQL(
+            "mod(rows.xid - snap.ref + 4294967296, 4294967296) < 2147483648" if own else "FALSE"
+        )
+        cr.execute(
+            SQL(
+                """
+                WITH snap AS (
+                    SELECT mod(pg_snapshot_xmax(pg_current_snapshot())::text::bigint, 4294967296) AS ref
+                ), rows AS (
+                    SELECT 'q' AS kind, quant.id, quant.product_id, wh.id AS warehouse_id,
+                           NULL::int AS order_id, COALESCE(quant.quantity, 0) AS quantity,
+                           COALESCE(quant.reserved_quantity, 0) AS reserved,
+                           TRUE AS active, quant.xmin::text::bigint AS xid,
+                           stock_loc.parent_path AS path
+                      FROM stock_quant quant
+                      JOIN stock_location loc ON loc.id = quant.location_id
+                      JOIN stock_location stock_loc ON loc.parent_path LIKE stock_loc.parent_path || %s
+                      JOIN stock_warehouse wh ON wh.lot_stock_id = stock_loc.id
+                     WHERE quant.product_id = ANY(%s)
+                     UNION ALL
+                    SELECT 'l', lock.id, lock.product_id, lock.warehouse_id, lock.order_id,
+                           lock.quantity, 0, lock.state = 'active', lock.xmin::text::bigint,
+                           stock_loc.parent_path
+                      FROM stock_lock lock
+                      JOIN stock_warehouse wh ON wh.id = lock.warehouse_id
+                      JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
+                     WHERE lock.product_id = ANY(%s)
+                )
+                SELECT rows.kind, rows.id, rows.product_id, rows.warehouse_id, rows.order_id,
+                       rows.quantity, rows.reserved, rows.active, %s, rows.path
+                  FROM rows, snap
+                 WHERE rows.active OR %s
+                """,
+                "%",
+                products.ids,
+                products.ids,
+                mine,
+                mine,
+            )
+        )
+        return cr.fetchall()
+
+    @api.model
+    def _sum_stock_rows(self, rows):
+        figures = {}
+        for row in rows:
+            kind, __, product_id, warehouse_id, order_id, quantity, reserved, active, __, path = row
+            if not active:
+                continue
+            values = figures.setdefault(
+                (product_id, warehouse_id),
+                {"path": path, "on_hand": 0.0, "reserved": 0.0, "locked": 0.0, "locked_by": {}},
+            )
+            if kind == "q":
+                values["on_hand"] += quantity
+                values["reserved"] += reserved
+            else:
+                values["locked"] += quantity
+                values["locked_by"][order_id] = values["locked_by"].get(order_id, 0.0) + quantity
+        return figures
+
+    @api.model
+    def _own_view_is_final(self):
+        """Inside Odoo's test runner (or a test-mode registry) a transaction is the test's:
+        never committed, nothing runs next to it, and a second cursor would not see its data."""
+        return self.env.registry.test_cr is not None or getattr(
+            threading.current_thread(), "testing", False
+        )
+
+    @api.model
+    def _final_stock_figures(self, products):
+        """(final, own): per (product_id, warehouse_id), {"path", "on_hand", "reserved", "locked",
+        "locked_by": {order_id: qty}} as the database will hold them when this transaction
+        commits, and as this transaction sees them now. Call it under the guard.
+
+        The final figures take this transaction's own rows, and the others' rows as committed
+        now, read on a second cursor: a spender whose snapshot predates the commit of the one
+        it waited for reads what that one left, instead of failing to serialize and being
+        retried after a random wait (which is what an updated guard row cost). Rows the other
+        transactions change can't be ours: writing the same row would have failed.
+        """
+        self.env["stock.quant"].flush_model(
+            ["product_id", "location_id", "quantity", "reserved_quantity"]
+        )
+        self.flush_model(["product_id", "warehouse_id", "order_id", "quantity", "state"])
+        self.env["stock.location"].flush_model(["parent_path"])
+        own_rows = self._stock_rows(self.env.cr, products, own=True)
+        own = self._sum_stock_rows(own_rows)
+        if self._own_view_is_final():
+            return own, own
+        committed = _read_committed(self.env.registry, self._stock_rows, products)
+        seen = {(row[0], row[1]) for row in own_rows}
+        mine = {(row[0], row[1]) for row in own_rows if row[8]}
+        deleted = self.env.cr.postcommit.data.get(DELETED_ROWS, set())
+        final_rows = [
+            row
+            for row in committed
+            if (row[0], row[1]) not in mine
+            and ((row[0], row[1]) not in deleted or (row[0], row[1]) in seen)
+        ]
+        final_rows += [row for row in own_rows if row[8]]
+        return self._sum_stock_rows(final_rows), own
+
     @api.model
     def _get_stock_figures(self, products, warehouses):
         """{(product_id, warehouse_id): {"on_hand", "reserved", "locked", "locked_by": {order_id: qty}}}
@@ -431,7 +588,15 @@ class StockLock(models.Model):
         if not products:
             return
         self._take_guard(products)
-        figures = self._get_locked_stock_figures(products)
+        final, own = self._final_stock_figures(products)
+        figures = {
+            key: values
+            for key, values in final.items()
+            if float_compare(
+                values["locked"], 0.0, precision_rounding=products.browse(key[0]).uom_id.rounding
+            )
+            > 0
+        }
         if not figures:
             return
         paths = {
@@ -462,69 +627,24 @@ class StockLock(models.Model):
                 refused.append((product, warehouse_id, values, -(slack + shrink)))
             elif float_compare(shrink, 0.0, precision_rounding=rounding) > 0:
                 shrinks.append((product, warehouse_id, shrink))
+        acted = [(product.id, warehouse_id) for product, warehouse_id, *__ in refused + shrinks]
+        if any(self._stale(own.get(key), final[key], products.browse(key[0])) for key in acted):
+            # what this transaction did was decided on a snapshot older than the stock it
+            # spends: let Odoo retry it on a fresh one (the cap then leaves the locked units)
+            raise StaleStockSnapshot(_("The stock changed while this transaction ran."))
         if refused:
             raise UserError("\n".join(self._locked_stock_message(*refusal) for refusal in refused))
         for product, warehouse_id, quantity in shrinks:
             self._shrink_locks(product, warehouse_id, quantity)
 
     @api.model
-    def _get_locked_stock_figures(self, products):
-        """{(product_id, warehouse_id): {"path", "on_hand", "reserved", "locked", "locked_by"}}
-        for the warehouses where these products are locked: one query."""
-        self.env["stock.quant"].flush_model(
-            ["product_id", "location_id", "quantity", "reserved_quantity"]
+    def _stale(self, own, final, product):
+        """Whether this transaction's view of the figures differs from the final ones."""
+        own = own or {"on_hand": 0.0, "reserved": 0.0, "locked": 0.0}
+        return any(
+            float_compare(own[name], final[name], precision_rounding=product.uom_id.rounding)
+            for name in ("on_hand", "reserved", "locked")
         )
-        self.flush_model(["product_id", "warehouse_id", "order_id", "quantity", "state"])
-        self.env["stock.location"].flush_model(["parent_path"])
-        self.env.cr.execute(
-            SQL(
-                """
-                WITH locked AS (
-                    SELECT product_id, warehouse_id, order_id, SUM(quantity) AS quantity
-                      FROM stock_lock
-                     WHERE state = 'active' AND product_id = ANY(%(products)s)
-                     GROUP BY product_id, warehouse_id, order_id
-                ), stock AS (
-                    SELECT k.product_id, k.warehouse_id, stock_loc.parent_path,
-                           COALESCE(SUM(quant.quantity), 0), COALESCE(SUM(quant.reserved_quantity), 0)
-                      FROM (SELECT DISTINCT product_id, warehouse_id FROM locked) k
-                      JOIN stock_warehouse wh ON wh.id = k.warehouse_id
-                      JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
-                      LEFT JOIN (stock_quant quant JOIN stock_location loc ON loc.id = quant.location_id)
-                        ON quant.product_id = k.product_id
-                       AND loc.parent_path LIKE stock_loc.parent_path || %(any)s
-                     GROUP BY k.product_id, k.warehouse_id, stock_loc.parent_path
-                )
-                SELECT stock.*, locked.order_id, locked.quantity
-                  FROM stock JOIN locked USING (product_id, warehouse_id)
-                """,
-                products=products.ids,
-                any="%",
-            )
-        )
-        figures = {}
-        for (
-            product_id,
-            warehouse_id,
-            path,
-            on_hand,
-            reserved,
-            order_id,
-            quantity,
-        ) in self.env.cr.fetchall():
-            values = figures.setdefault(
-                (product_id, warehouse_id),
-                {
-                    "path": path,
-                    "on_hand": on_hand,
-                    "reserved": reserved,
-                    "locked": 0.0,
-                    "locked_by": {},
-                },
-            )
-            values["locked"] += quantity
-            values["locked_by"][order_id] = quantity
-        return figures
 
     @api.model
     def _locked_stock_message(self, product, warehouse_id, values, missing):

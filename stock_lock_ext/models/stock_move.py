@@ -72,6 +72,40 @@ class StockMove(models.Model):
             force_qty=force_qty
         )
 
+    def _compute_forecast_information(self):
+        """The forecast a delivery shows per move (the picking's availability widget) counts
+        units other orders locked as not there: a waiting move is forecast only what is free
+        next to the locks, shared by the moves in the order they would reserve."""
+        res = super()._compute_forecast_information()
+        moves = self.filtered(
+            lambda m: (
+                m.state in ("waiting", "confirmed", "partially_available")
+                and m.product_id.is_storable
+                and m.location_id.warehouse_id
+                and m._is_consuming()
+            )
+        )
+        if not moves:
+            return res
+        Lock = self.env["stock.lock"].sudo()
+        figures = Lock._get_stock_figures(moves.product_id, moves.location_id.warehouse_id)
+        room = {
+            key: max(values["on_hand"] - values["reserved"] - values["locked"], 0.0)
+            for key, values in figures.items()
+            if values["locked"]
+        }
+        for move in moves.sorted(lambda m: (-int(m.priority or 0), m.date, m.id)):
+            key = (move.product_id.id, move.location_id.warehouse_id.id)
+            if key not in room:
+                continue
+            reserved = move.product_uom._compute_quantity(
+                move.quantity, move.product_id.uom_id, rounding_method="HALF-UP"
+            )
+            forecast = min(move.forecast_availability or 0.0, reserved + room[key])
+            room[key] -= max(forecast - reserved, 0.0)
+            move.forecast_availability = forecast
+        return res
+
     def _action_done(self, cancel_backorder=False):
         moves = super()._action_done(cancel_backorder=cancel_backorder)
         # check now (same check again before commit for what comes later): the user who

@@ -48,3 +48,7 @@ class StockQuant(models.Model):
         for product_id, location_id, quantity, reserved in changes:
             Lock._note_stock_change(product_id, location_id, quantity=quantity, reserved=reserved)
         return res
+
+    def unlink(self):
+        self.env["stock.lock"]._note_deleted_rows("q", self.ids)
+        return super().unlink()

@@ -1,3 +1,4 @@
+from odoo import Command
 from odoo.tests import tagged
 
 from .common import StockLockCommon
@@ -41,3 +42,42 @@ class TestOdooSeesLocks(StockLockCommon):
     def test_released_lock_is_free_again(self):
         self.locking_order.stock_lock_ids.with_user(self.lock_manager).action_release("调拨")
         self.assertEqual(self.product.free_qty, 10)
+
+    def test_delivery_forecast_and_check_availability(self):
+        """A warehouse user's deliveries of 5 and 1: their moves' forecast (the picking's
+        availability widget) and Check Availability see 2, not the 8 locked for the order."""
+        customers = self.env.ref("stock.stock_location_customers")
+        pickings = (
+            self.env["stock.picking"]
+            .with_user(self.stock_user)
+            .create(
+                [
+                    {
+                        "picking_type_id": self.warehouse.out_type_id.id,
+                        "location_id": self.stock_location.id,
+                        "location_dest_id": customers.id,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "name": self.product.name,
+                                    "product_id": self.product.id,
+                                    "product_uom_qty": qty,
+                                    "location_id": self.stock_location.id,
+                                    "location_dest_id": customers.id,
+                                }
+                            )
+                        ],
+                    }
+                    for qty in (5, 1)
+                ]
+            )
+        )
+        pickings.action_confirm()
+        pickings.action_assign()
+        moves = pickings.move_ids
+        self.assertEqual(moves.mapped("quantity"), [2, 0], "2 reserved, no more")
+        moves.invalidate_recordset(["forecast_availability"])
+        self.assertEqual(moves.mapped("forecast_availability"), [2, 0], "2 free, not 2 each")
+        self.assertEqual(pickings[1].move_ids.forecast_availability, 0, "on its own picking too")
+        other = self.product_b.with_user(self.stock_user)
+        self.assertEqual(other.free_qty, 10, "products without locks keep core's figures")

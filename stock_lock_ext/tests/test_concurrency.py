@@ -221,3 +221,94 @@ class TestLockConcurrency(BaseCase):
         self.assertTrue(
             oversold, "without the guard the race must oversell, or the test proves nothing"
         )
+
+    def _two_orders_of_six(self):
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            env.company.browse(self.company_id).write(
+                {
+                    "sale_review_required": True,
+                    "stock_lock_shortage_policy": "review",
+                    "stock_lock_trigger": "submit",
+                }
+            )
+            product = env["product.product"].create(
+                {"name": "快照保温杯", "type": "consu", "is_storable": True, "list_price": 50}
+            )
+            warehouse = env["stock.warehouse"].browse(self.warehouse_id)
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
+            orders = env["sale.order"].create(
+                [
+                    {
+                        "partner_id": self.partner_id,
+                        "warehouse_id": warehouse.id,
+                        "order_line": [
+                            Command.create(
+                                {"product_id": product.id, "product_uom_qty": 6, "price_unit": 50}
+                            )
+                        ],
+                    }
+                    for __ in range(2)
+                ]
+            )
+            self.created["product.product"].append(product.id)
+            self.created["sale.order"].extend(orders.ids)
+            return product.id, orders.ids
+
+    def _submit_on_an_old_snapshot(self, first_id, second_id):
+        """The second order's transaction takes its snapshot, the first order is submitted and
+        committed meanwhile, then the second is submitted on that old snapshot (one try)."""
+        snapshot_taken, first_committed = threading.Event(), threading.Event()
+        result = {}
+
+        def second():
+            threading.current_thread().dbname = self.registry.db_name
+            with self.registry.cursor() as cr:
+                cr.transaction = Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {"lang": "en_US"})
+                cr.execute("SELECT 1")  # REPEATABLE READ: the snapshot is taken here
+                snapshot_taken.set()
+                first_committed.wait(timeout=60)
+                try:
+                    env["sale.order"].browse(second_id).action_submit_review()
+                    env.flush_all()
+                    result["second"] = "submitted"
+                except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
+                    cr.rollback()
+                    result["second"] = f"serialization failure {error.pgcode}"
+
+        def first():
+            threading.current_thread().dbname = self.registry.db_name
+            snapshot_taken.wait(timeout=60)
+            with self.registry.cursor() as cr:
+                cr.transaction = Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["sale.order"].browse(first_id).action_submit_review()
+            first_committed.set()
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            for future in [executor.submit(second), executor.submit(first)]:
+                future.result(timeout=120)
+        return result["second"]
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_a_waiter_reads_what_the_other_committed(self):
+        """10 on hand, two orders of 6: the second transaction's snapshot predates the first's
+        commit; it neither fails to serialize nor locks the units the first one locked."""
+        product_id, (first_id, second_id) = self._two_orders_of_six()
+        outcome = self._submit_on_an_old_snapshot(first_id, second_id)
+        self.assertEqual(outcome, "submitted", "no retry needed")
+        locked, reserved = self._spent([product_id])
+        self.assertEqual((locked, reserved), (6, 0), "the second order waits with its shortage")
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_a_waiter_on_its_own_snapshot_oversells(self):
+        """Teeth: read under the guard from the transaction's own snapshot (what committed
+        meanwhile unseen) and the second order locks 6 more: 12 on 10."""
+        Lock = self.registry["stock.lock"]
+        product_id, (first_id, second_id) = self._two_orders_of_six()
+        with patch.object(Lock, "_own_view_is_final", lambda self: True):
+            outcome = self._submit_on_an_old_snapshot(first_id, second_id)
+        self.assertEqual(outcome, "submitted")
+        locked, __ = self._spent([product_id])
+        self.assertEqual(locked, 12, "oversold: the guarded read must see the others' commits")

@@ -2,8 +2,8 @@
 
     bash scripts/bench.sh low_stock [N_PRODUCTS]        (default 50000)
 
-Prints: the first check (creates N/10 alerts; target < 10 s), a rerun with nothing changed
-(0 new alerts; target < 5 s), the duration of an order confirmation (lock + reservation)
+Prints: the first check (creates N/10 alerts; target <= 3 s), a rerun with nothing changed
+(0 new alerts; target <= 1 s), the duration of an order confirmation (lock + reservation)
 run in another transaction while the check runs (must not wait for it), and, side by side,
 plain Odoo reading the free and incoming quantity of the same products in the warehouse
 (``product.product`` ``free_qty``/``incoming_qty`` with a warehouse context): Odoo has no
@@ -49,6 +49,8 @@ def main(env, args):
     start = time.perf_counter()
     seed = gen.generate(env, n_products, warehouse)
     env.cr.commit()
+    # what autovacuum does after a bulk load: the planner's statistics see the new rows
+    env.cr.execute(SQL("ANALYZE"))
     print(f"generated {n_products} products in {time.perf_counter() - start:.1f} s")
     # an order to confirm while the check runs
     partner = env["res.partner"].create(
@@ -104,10 +106,10 @@ def main(env, args):
     below = sum(1 for row in rows if row["free_qty"] < 10)
     core_s = time.perf_counter() - start
 
-    print(f"FIGURE low_stock_first_check_s={first_s:.2f} alerts_created={first_alerts} target<10s")
+    print(f"FIGURE low_stock_first_check_s={first_s:.2f} alerts_created={first_alerts} target<=3s")
     print(
         f"FIGURE low_stock_rerun_s={rerun_s:.2f} new_alerts={rerun_alerts - rerun_started} "
-        f"alert_rows={total_rows} target<5s,0"
+        f"alert_rows={total_rows} target<=1s,0"
     )
     print(
         f"FIGURE confirm_during_check_s={confirm.get('seconds', -1):.2f} "
@@ -118,8 +120,8 @@ def main(env, args):
         "(plain Odoo reading free/incoming qty of the same products, no alerts written)"
     )
     ok = (
-        first_s < 10
-        and rerun_s < 5
+        first_s <= 3
+        and rerun_s <= 1
         and first_alerts >= n_products // 10
         and rerun_alerts == rerun_started
     )

@@ -1,125 +1,230 @@
-"""Throughput on a hot product: 30 clients submit at the same instant, 10 on hand.
+"""Throughput on a hot product, on a real multi-process server: 30 JSON-RPC clients at once.
 
-    bash scripts/bench.sh stock_lock_race [CLIENTS] [ROUNDS]      (default 30 3)
+    bash scripts/bench.sh stock_lock_race [CLIENTS] [ROUNDS] [WORKERS]     (default 30 4 4)
 
-Each client submits one order of 1-2 units in its own transaction, retried on serialization
-failures exactly like odoo.service.model.retrying (same tries, same random waits). Throughput =
-orders whose submission returned (locked and confirmed, or left 待审核 with the shortage) per
-second of wall time. Side by side, in the same run: the same race with stock_lock_ext's guard and
-quant-level check switched off (``_take_guard``/``_check_stock_locks`` patched out), i.e. what
-confirming costs without the locks (the review off, so each submission confirms at once) — and
-how much that oversells. In-process threads on one Odoo: compare the two figures with each other.
+One `--workers 4` Odoo serves two databases: this one (the suite installed, the review off so a
+submission locks, is approved and confirmed at once, or stays 待审核 with the shortage) and plain
+Odoo's (the same modules without the suite), where the clients call `action_confirm`. Each round
+creates a product with 10 on hand and one order of 1-2 units per client; all clients call at the
+same instant; Odoo's request layer retries serialization failures as it does in production.
+Throughput = orders whose call returned per second of wall time, both databases in turns within
+the same run. Also printed: how much each oversold (locked + reserved - on hand) and how many
+retries the server logged.
 """
 
-import logging
+import os
 import random
+import socket
+import subprocess
+import sys
+import tempfile
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from unittest.mock import patch
+from pathlib import Path
 
-from odoo import SUPERUSER_ID, Command, api
-from odoo.api import Transaction
-from odoo.service.model import MAX_TRIES_ON_CONCURRENCY_FAILURE, PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+import requests
 
-from odoo.addons.stock_lock_ext.models.stock_lock import StockLock
+from odoo import SUPERUSER_ID, api
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+PASSWORD = "bench-race"
+DB_OPTIONS = ("db_host", "db_port", "db_user", "db_password")
 
 
-def _prepare(registry, n_clients):
-    with registry.cursor() as cr:
-        env = api.Environment(cr, SUPERUSER_ID, {})
-        env.company.write(
+def _free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _start_server(databases, workers):
+    port = _free_port()
+    logfile = Path(tempfile.mkstemp(prefix="bench-race-", suffix=".log")[1])
+    odoo_bin = Path(sys.modules["odoo"].__file__).parent.parent / "odoo-bin"
+    args = [
+        sys.executable,
+        str(odoo_bin),
+        f"--addons-path={config['addons_path']}",
+        f"--data-dir={config['data_dir']}",
+        *(f"--{key}={config[key]}" for key in DB_OPTIONS if config[key]),
+        f"--db-filter=^({'|'.join(databases)})$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={port}",
+        f"--gevent-port={_free_port()}",
+        f"--workers={workers}",
+        "--max-cron-threads=0",
+        "--limit-time-real=600",
+        "--limit-time-cpu=600",
+        f"--logfile={logfile}",
+    ]
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    for __ in range(120):
+        try:
+            if requests.get(f"{url}/web/health", timeout=2).status_code == 200:
+                return proc, url, logfile
+        except requests.RequestException:
+            pass
+        time.sleep(0.5)
+    proc.terminate()
+    raise RuntimeError(f"the benchmark's Odoo server did not start; see {logfile}")
+
+
+class Client:
+    def __init__(self, url, db):
+        self.url, self.db = url, db
+
+    def __call__(self, model, method, *args, **kwargs):
+        response = requests.post(
+            f"{self.url}/jsonrpc",
+            json={
+                "jsonrpc": "2.0",
+                "method": "call",
+                "params": {
+                    "service": "object",
+                    "method": "execute_kw",
+                    "args": [self.db, SUPERUSER_ID + 1, PASSWORD, model, method, args, kwargs],
+                },
+            },
+            timeout=600,
+        ).json()
+        if "error" in response:
+            raise RuntimeError(response["error"]["data"]["message"][:200])
+        return response.get("result")
+
+
+def _prepare(call, n_clients):
+    product = call(
+        "product.product",
+        "create",
+        {"name": "热销保温杯", "type": "consu", "is_storable": True, "list_price": 10},
+    )
+    [warehouse] = call("stock.warehouse", "search_read", [], ["lot_stock_id"], limit=1)
+    quant = call(
+        "stock.quant",
+        "create",
+        {
+            "product_id": product,
+            "location_id": warehouse["lot_stock_id"][0],
+            "inventory_quantity": 10,
+        },
+    )
+    call("stock.quant", "action_apply_inventory", [quant])
+    partner = call(
+        "res.partner", "create", {"name": "并发客户", "street": "路 1 号", "city": "上海"}
+    )
+    orders = call(
+        "sale.order",
+        "create",
+        [
             {
-                "sale_review_required": False,
-                "stock_lock_trigger": "submit",
-                "stock_lock_shortage_policy": "review",
+                "partner_id": partner,
+                "warehouse_id": warehouse["id"],
+                "order_line": [
+                    (
+                        0,
+                        0,
+                        {
+                            "product_id": product,
+                            "product_uom_qty": random.choice((1, 2)),
+                            "price_unit": 10,
+                        },
+                    )
+                ],
             }
-        )
-        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
-        product = env["product.product"].create(
-            {"name": "热销保温杯", "type": "consu", "is_storable": True, "list_price": 10}
-        )
-        env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
-        partner = env["res.partner"].create(
-            {"name": "并发客户", "street": "路 1 号", "city": "上海", "phone": "1"}
-        )
-        orders = env["sale.order"].create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "warehouse_id": warehouse.id,
-                    "order_line": [
-                        Command.create(
-                            {
-                                "product_id": product.id,
-                                "product_uom_qty": random.choice((1, 2)),
-                                "price_unit": 10,
-                            }
-                        )
-                    ],
-                }
-                for __ in range(n_clients)
-            ]
-        )
-        return product.id, orders.ids
+            for __ in range(n_clients)
+        ],
+    )
+    return product, orders
 
 
-def _submit(registry, order_id, barrier):
-    threading.current_thread().dbname = registry.db_name
-    for tryno in range(1, MAX_TRIES_ON_CONCURRENCY_FAILURE + 1):
-        with registry.cursor() as cr:
-            cr.transaction = Transaction(registry)
-            env = api.Environment(cr, SUPERUSER_ID, {})
-            if tryno == 1:
-                barrier.wait(timeout=60)
-            try:
-                env["sale.order"].browse(order_id).action_submit_review()
-                cr.flush()
-                return "returned"
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
-                cr.rollback()
-        time.sleep(random.uniform(0.0, 2**tryno))
-    return "gave up"
-
-
-def _round(registry, n_clients):
-    product_id, order_ids = _prepare(registry, n_clients)
+def _round(call, method, n_clients, with_locks):
+    product, orders = _prepare(call, n_clients)
     barrier = threading.Barrier(n_clients)
+
+    def submit(order_id):
+        barrier.wait(timeout=60)
+        try:
+            call("sale.order", method, [order_id])
+            return True
+        except RuntimeError:
+            return False
+
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=n_clients) as pool:
-        outcomes = list(pool.map(lambda oid: _submit(registry, oid, barrier), order_ids))
+        returned = sum(pool.map(submit, orders))
     seconds = time.perf_counter() - start
-    with registry.cursor() as cr:
+    quants = call(
+        "stock.quant",
+        "search_read",
+        [("product_id", "=", product), ("location_id.usage", "=", "internal")],
+        ["quantity", "reserved_quantity"],
+    )
+    spent = sum(q["reserved_quantity"] for q in quants)
+    if with_locks:
+        locks = call(
+            "stock.lock",
+            "search_read",
+            [("product_id", "=", product), ("state", "=", "active")],
+            ["quantity"],
+        )
+        spent += sum(lock["quantity"] for lock in locks)
+    return returned / seconds, seconds, max(spent - sum(q["quantity"] for q in quants), 0)
+
+
+def _setup_database(db, ours):
+    with Registry(db).cursor() as cr:
         env = api.Environment(cr, SUPERUSER_ID, {})
-        quants = env["stock.quant"].search(
-            [("product_id", "=", product_id), ("location_id.usage", "=", "internal")]
-        )
-        locks = env["stock.lock"].search(
-            [("product_id", "=", product_id), ("state", "=", "active")]
-        )
-        spent = sum(quants.mapped("reserved_quantity")) + sum(locks.mapped("quantity"))
-    return outcomes.count("returned") / seconds, spent - 10, seconds
+        env.ref("base.user_admin").password = PASSWORD
+        if ours:
+            env.ref("base.user_admin").company_id.write(
+                {
+                    "sale_review_required": False,
+                    "stock_lock_trigger": "submit",
+                    "stock_lock_shortage_policy": "review",
+                }
+            )
 
 
 def main(env, args):
     n_clients = int(args[0]) if args else 30
-    rounds = int(args[1]) if len(args) > 1 else 3
-    registry = env.registry
+    rounds = int(args[1]) if len(args) > 1 else 4
+    workers = int(args[2]) if len(args) > 2 else 4
+    ours_db, plain_db = env.cr.dbname, os.environ["JXC_PLAIN_DB"]
     env.cr.commit()
-    # serialization failures are expected (and retried): don't print each as a bad query
-    logging.getLogger("odoo.sql_db").setLevel(logging.CRITICAL)
+    _setup_database(ours_db, ours=True)
+    _setup_database(plain_db, ours=False)
+    proc, url, logfile = _start_server([ours_db, plain_db], workers)
     random.seed(11)
-    for round_no in range(rounds):
-        ours = _round(registry, n_clients)
-        with (
-            patch.object(StockLock, "_take_guard", lambda self, products: None),
-            patch.object(StockLock, "_check_stock_locks", lambda self: None),
-        ):
-            plain = _round(registry, n_clients)
-        print(
-            f"FIGURE stock_lock_race round={round_no} clients={n_clients} "
-            f"orders/s ours={ours[0]:.2f} without-locks={plain[0]:.2f} "
-            f"ratio={ours[0] / plain[0]:.2f} (target >= 0.8) "
-            f"oversold ours={max(ours[1], 0):g} without-locks={max(plain[1], 0):g} "
-            f"wall s ours={ours[2]:.1f} without-locks={plain[2]:.1f}"
-        )
+    totals = {"ours": [0.0, 0], "plain": [0.0, 0]}
+    try:
+        for round_no in range(rounds):
+            ours = _round(Client(url, ours_db), "action_submit_review", n_clients, True)
+            plain = _round(Client(url, plain_db), "action_confirm", n_clients, False)
+            for name, figures in (("ours", ours), ("plain", plain)):
+                totals[name][0] += figures[1]
+                totals[name][1] += round(figures[0] * figures[1])
+            print(
+                f"FIGURE stock_lock_race round={round_no} clients={n_clients} workers={workers} "
+                f"orders/s ours={ours[0]:.2f} plain-odoo={plain[0]:.2f} "
+                f"ratio={ours[0] / plain[0]:.2f} oversold ours={ours[2]:g} "
+                f"plain-odoo={plain[2]:g}"
+            )
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+    retries = {ours_db: 0, plain_db: 0}
+    for line in logfile.read_text(errors="replace").splitlines():
+        if "tries left" in line:
+            for db in retries:
+                if f" {db} " in line:
+                    retries[db] += 1
+    ours_rate = totals["ours"][1] / totals["ours"][0]
+    plain_rate = totals["plain"][1] / totals["plain"][0]
+    print(
+        f"FIGURE stock_lock_race all rounds: orders/s ours={ours_rate:.2f} "
+        f"plain-odoo={plain_rate:.2f} ratio={ours_rate / plain_rate:.2f} (target >= 0.8) "
+        f"retries ours={retries[ours_db]} plain-odoo={retries[plain_db]}"
+    )
