@@ -200,6 +200,9 @@ def main(env, args):
     random.seed(11)
     totals = {"ours": [0.0, 0], "plain": [0.0, 0]}
     try:
+        # untimed: every worker loads both registries and warms its caches
+        _round(Client(url, ours_db), "action_submit_review", n_clients, True)
+        _round(Client(url, plain_db), "action_confirm", n_clients, False)
         for round_no in range(rounds):
             ours = _round(Client(url, ours_db), "action_submit_review", n_clients, True)
             plain = _round(Client(url, plain_db), "action_confirm", n_clients, False)
