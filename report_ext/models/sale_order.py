@@ -2,7 +2,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 # flow states (sale_order_ext.SALE_FLOW_STATE) on which the 销售单 may be printed
-SALE_SLIP_PRINTABLE_STATES = ("approved", "shipped", "done")
+SALE_SLIP_PRINTABLE_STATES = ("approved", "shipped", "signed", "done")
 # stored totals computed from the lines: only the ORM's recomputation writes them
 ANALYSIS_TOTAL_FIELDS = frozenset(
     {

@@ -49,17 +49,23 @@ class TestDeliverySlip(ReportExtCommon):
         self.assertNotIn("单价", html)
         self.assertNotIn("人民币", html)
 
-    def test_delivery_slip_without_carrier_module(self):
-        # stock_delivery is not a dependency: carrier fields are read only when present
-        self.assertEqual(
-            self.picking._get_delivery_slip_carrier(),
-            (
-                self.picking["carrier_id"].name or ""
-                if "carrier_id" in self.picking._fields
-                else "",
-                "",
-            ),
+    def test_delivery_slip_prints_courier_and_tracking(self):
+        """The courier (顺丰, Odoo's stock_delivery carrier) and its tracking number, entered
+        by the warehouse, print on both 送货单."""
+        self.assertEqual(self.picking._get_delivery_slip_carrier(), ("", ""))
+        self.picking.with_user(self.stock_user).write(
+            {
+                "carrier_id": self.env.ref("sale_order_ext.delivery_carrier_sf").id,
+                "carrier_tracking_ref": "SF1400123456789",
+            }
         )
+        for xmlid in (
+            "report_ext.action_report_delivery_slip",
+            "report_ext.action_report_delivery_slip_unpriced",
+        ):
+            html = self._render(xmlid)
+            self.assertIn("顺丰速运", html)
+            self.assertIn("SF1400123456789", html)
 
     def test_delivery_slip_paper_format(self):
         for xmlid in (

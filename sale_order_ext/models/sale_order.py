@@ -1,6 +1,8 @@
 import hashlib
 import json
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -11,6 +13,7 @@ SALE_FLOW_STATE = [
     ("to_review", "Pending Review"),
     ("approved", "Approved"),
     ("shipped", "Shipped"),
+    ("signed", "Signed For"),
     ("done", "Completed"),
     ("rejected", "Rejected"),
     ("cancel", "Cancelled"),
@@ -101,6 +104,12 @@ class SaleOrder(models.Model):
         store=True,
         help="Every done delivery of the order has been signed for by the customer.",
     )
+    delivery_tracking_link = fields.Html(
+        string="Tracking",
+        compute="_compute_delivery_tracking_link",
+        sanitize=False,
+        help="The tracking numbers of the order's deliveries, linked to the carriers' pages.",
+    )
 
     # ------------------------------------------------------------------ computes
     @api.depends(
@@ -125,7 +134,7 @@ class SaleOrder(models.Model):
             elif order._is_completed():
                 order.flow_state = "done"
             elif order.delivery_status == "full":
-                order.flow_state = "shipped"
+                order.flow_state = "signed" if order.is_signed else "shipped"
             else:
                 order.flow_state = "approved"
 
@@ -154,6 +163,18 @@ class SaleOrder(models.Model):
                 lambda p: p.state == "done" and p.picking_type_code == "outgoing"
             )
             order.is_signed = bool(done) and all(done.mapped("signed_on"))
+
+    @api.depends("picking_ids.carrier_id", "picking_ids.carrier_tracking_ref")
+    def _compute_delivery_tracking_link(self):
+        for order in self:
+            links = [
+                picking.carrier_tracking_link
+                for picking in order.picking_ids.sorted("id")
+                if picking.picking_type_code == "outgoing"
+                and picking.state != "cancel"
+                and picking.carrier_tracking_ref
+            ]
+            order.delivery_tracking_link = Markup("<br/>").join(links) if links else False
 
     @api.depends_context("uid")
     @api.depends("approval_state", "approved_terms", "review_terms", "order_line", "amount_total")

@@ -45,11 +45,12 @@ class TestSignAndCompletion(SaleOrderExtCommon):
 
     def test_completion_waits_for_invoice_and_payment(self):
         order, picking = self._shipped_order()
+        self.assertEqual(order.flow_state, "shipped", "not signed for yet")
         picking.action_sign("周建国")
-        self.assertEqual(order.flow_state, "shipped", "not invoiced nor paid yet")
+        self.assertEqual(order.flow_state, "signed", "not invoiced nor paid yet")
         invoice = order._create_invoices()
         invoice.action_post()
-        self.assertEqual(order.flow_state, "shipped", "invoiced but not paid")
+        self.assertEqual(order.flow_state, "signed", "invoiced but not paid")
         self.env["account.payment.register"].with_context(
             active_model="account.move", active_ids=invoice.ids
         ).create({})._create_payments()

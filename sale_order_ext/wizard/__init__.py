@@ -1,1 +1,1 @@
-from . import sale_advance_payment_inv, sale_order_review_wizard
+from . import sale_advance_payment_inv, sale_order_review_wizard, stock_picking_sign_wizard
