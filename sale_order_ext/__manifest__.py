@@ -7,7 +7,13 @@
     "license": "LGPL-3",
     "author": "JXC Suite",
     "website": "https://github.com/jxc-suite/jxc",
-    "depends": ["sale_management", "sale_stock", "sale_pdf_quote_builder", "account"],
+    "depends": [
+        "sale_management",
+        "sale_stock",
+        "sale_pdf_quote_builder",
+        "account",
+        "stock_sms",
+    ],
     "data": [
         "security/sale_order_ext_groups.xml",
         "security/ir.model.access.csv",

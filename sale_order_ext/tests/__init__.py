@@ -8,3 +8,5 @@ from . import test_review_reminder
 from . import test_portal_payment
 from . import test_terms_invariant
 from . import test_review_roles
+from . import test_role_home
+from . import test_review_screens

@@ -1,0 +1,98 @@
+"""The live web client behind nginx, as scripts/demo.sh serves it: a multi-worker server whose
+/websocket reaches the gevent worker, so the bus (待我审核 badge, chatter, notifications)
+updates without reloading."""
+
+import time
+
+import pytest
+import websocket
+
+from .browser import Browser
+
+BUS = "odoo.__WOWL_DEBUG__.root.env.services.bus_service"
+COUNTER = "document.querySelector('.o_sale_review_systray_counter')?.innerText"
+
+
+@pytest.fixture
+def browser():
+    b = Browser()
+    yield b
+    b.close()
+
+
+def test_websocket_reaches_the_gevent_worker_through_nginx(proxied_server):
+    """The handshake nginx forwards (Upgrade/Connection) is answered by Odoo's gevent worker;
+    on the HTTP workers' port the same request is refused (what the demo did before nginx)."""
+    ws_url = proxied_server.url.replace("http://", "ws://") + "/websocket"
+    ws = websocket.create_connection(ws_url, origin=proxied_server.url, timeout=10)
+    try:
+        assert ws.getstatus() == 101
+    finally:
+        ws.close()
+    with pytest.raises(websocket.WebSocketBadStatusException):
+        websocket.create_connection(
+            f"ws://127.0.0.1:{proxied_server.port}/websocket",
+            origin=proxied_server.url,
+            timeout=10,
+        )
+
+
+def test_review_badge_goes_up_live_when_a_salesperson_submits(proxied_server, browser):
+    """The approver keeps a list open; a salesperson submits an order from another session
+    (RPC): the 待我审核 badge shows it within seconds, without a reload or a click, and drops
+    again when another approver session approves it."""
+    server = proxied_server
+    admin = server.admin()
+    server.set_review_required(True)
+    sales = server.create_user("live_sales", ["sales_team.group_sale_salesman"], name="实时销售")
+    approver = server.create_user(
+        "live_approver", ["sale_order_ext.group_sale_approver"], name="实时审核"
+    )
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "实时客户", "street": "淮海路 9 号", "city": "上海", "phone": "021-9"},
+    )
+    product_id = admin.call(
+        "product.product", "create", {"name": "实时产品", "type": "consu", "list_price": 12}
+    )
+    order_id = sales.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 2})],
+        },
+    )
+    before = approver.call("sale.order", "search_count", [("can_approve", "=", True)])
+
+    browser.login(server.url, "live_approver", "live_approver")
+    browser.goto(f"{server.url}/odoo/action-sale.action_quotations_with_onboarding")
+    browser.wait_for("document.querySelector('.o_action_manager .o_view_controller')")
+    browser.wait_for(f"{BUS}.isActive && {BUS}.workerState === 'CONNECTED'", timeout=30)
+    if before:
+        assert browser.wait_for(COUNTER) == str(before)
+    else:
+        assert browser.eval("document.querySelector('.o_sale_review_systray') === null")
+    browser.eval("window.__jxc_no_reload = true")
+    browser.screenshot("live_badge_before_submit")
+
+    started = time.time()
+    sales.call("sale.order", "action_submit_review", [order_id])
+    browser.wait_for(f"{COUNTER} === '{before + 1}'", timeout=10)
+    elapsed = time.time() - started
+    assert browser.eval("window.__jxc_no_reload === true"), "the page was reloaded"
+    browser.screenshot("live_badge_after_submit")
+    assert elapsed < 10, elapsed
+
+    # another session of an approver approves it: the badge follows down
+    other = server.create_user(
+        "live_approver2", ["sale_order_ext.group_sale_approver"], name="实时审核二"
+    )
+    other.call("sale.order", "action_approve", [order_id])
+    if before:
+        browser.wait_for(f"{COUNTER} === '{before}'", timeout=10)
+    else:
+        browser.wait_for("document.querySelector('.o_sale_review_systray') === null", timeout=10)
+    assert browser.eval("window.__jxc_no_reload === true"), "the page was reloaded"
+    browser.screenshot("live_badge_after_approval")
