@@ -25,8 +25,9 @@ class TestReviewScreens(SaleOrderExtCommon):
         expressions evaluated on his read of the order)."""
         order = order.with_user(user).with_context(lang="en_US")
         arch = order.get_views([(False, "form")])["views"]["form"]["arch"]
-        alerts = etree.fromstring(arch).xpath("//div[contains(@class, 'alert')][@role='alert']")
+        alerts = etree.fromstring(arch).xpath("//div[contains(@class, 'o_sale_review_banner')]")
         names = ["approval_state", "review_has_blocking", "terms_changed", "state"]
+        order.invalidate_recordset()  # as a new request reads it
         values = order.read(names)[0]
         shown = []
         for alert in alerts:
