@@ -96,3 +96,63 @@ def test_review_badge_goes_up_live_when_a_salesperson_submits(proxied_server, br
         browser.wait_for("document.querySelector('.o_sale_review_systray') === null", timeout=10)
     assert browser.eval("window.__jxc_no_reload === true"), "the page was reloaded"
     browser.screenshot("live_badge_after_approval")
+
+
+ROLES = [
+    # login, groups, home action, its app's root menu
+    (
+        "land_sales",
+        ["sales_team.group_sale_salesman"],
+        "sale.action_quotations_with_onboarding",
+        "sale.sale_menu_root",
+    ),
+    (
+        "land_approver",
+        ["sale_order_ext.group_sale_approver"],
+        "sale_order_ext.action_orders_to_review",
+        "sale.sale_menu_root",
+    ),
+    (
+        "land_warehouse",
+        ["stock.group_stock_user"],
+        "stock.action_picking_tree_outgoing",
+        "stock.menu_stock_root",
+    ),
+    (
+        "land_finance",
+        ["account.group_account_invoice"],
+        "account.action_move_out_invoice_type",
+        "account.menu_finance",
+    ),
+    (
+        "land_buyer",
+        ["stock.group_stock_user", "purchase.group_purchase_user"],
+        "stock_lock_ext.action_stock_low_alert",
+        "stock.menu_stock_root",
+    ),
+]
+
+
+def test_each_role_lands_in_its_work(proxied_server, browser):
+    """A new user given a role (not a demo user) logs in and the web client opens his work:
+    销售 → 报价单, 待我审核, 库存 → 发货, 开票 → 发票, 库存预警."""
+    server = proxied_server
+    admin = server.admin()
+    zh = server.rpc("admin", lang="zh_CN")
+    for login, groups, action_xmlid, menu_xmlid in ROLES:
+        server.create_user(login, ["base.group_user", *groups])
+        model = "ir.actions.act_window"
+        [action] = zh.call(model, "read", [admin.ref(action_xmlid)], ["name"])
+        [app] = zh.call("ir.ui.menu", "read", [admin.ref(menu_xmlid)], ["name"])
+
+        browser.login(server.url, login, login)  # lands on /odoo: the home action
+        crumbs = browser.wait_for(
+            f"document.querySelector('.o_breadcrumb')?.innerText.includes({action['name']!r})"
+            " && document.querySelector('.o_breadcrumb').innerText"
+        )
+        assert crumbs.strip().endswith(action["name"]), (login, crumbs)
+        brand = browser.wait_for("document.querySelector('.o_menu_brand')?.innerText")
+        assert brand == app["name"], (login, brand, app)
+        browser.wait_for("document.querySelector('.o_action_manager .o_view_controller')")
+        browser.screenshot(f"landing_{login}")
+        browser.goto(f"{server.url}/web/session/logout")

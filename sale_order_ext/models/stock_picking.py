@@ -53,17 +53,20 @@ class StockPicking(models.Model):
         # stock_sms asks, on the first delivery, whether to text the customer: not while the
         # database has no SMS account (the text could only fail)
         pickings = super()._check_warn_sms()
-        return pickings.filtered(lambda p, ready=pickings.company_id._sms_account_ready(): p.company_id in ready)
+        ready = pickings.company_id._sms_account_ready()
+        return pickings.filtered(lambda p: p.company_id in ready)
 
     def _send_confirmation_email(self):
         # no SMS account: validate without the text that can only fail (no failed SMS in the
         # chatter and the messaging menu, no wait on Odoo's IAP server); e-mails as before
         ready = self.company_id._sms_account_ready()
         no_sms = self.filtered(lambda p: p.company_id not in ready)
+        res = None
         if no_sms:
-            super(StockPicking, no_sms.with_context(skip_sms=True))._send_confirmation_email()
+            res = super(StockPicking, no_sms.with_context(skip_sms=True))._send_confirmation_email()
         if self - no_sms:
-            super(StockPicking, self - no_sms)._send_confirmation_email()
+            res = super(StockPicking, self - no_sms)._send_confirmation_email()
+        return res
 
     @api.model
     def action_open_unsigned_deliveries(self):

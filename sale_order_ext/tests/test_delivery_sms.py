@@ -66,7 +66,7 @@ class TestDeliverySms(SaleOrderExtCommon):
         wizard = (
             self.env["confirm.stock.sms"]
             .with_user(self.warehouse_user)
-            .with_context(result["context"])
+            .with_context(**result["context"])
             .browse(result["res_id"])
         )
         with (

@@ -116,9 +116,7 @@ class TestReviewScreens(SaleOrderExtCommon):
         order = self._order_below_floor()
         order.with_user(self.salesman).action_submit_review()
         order.with_user(self.approver).action_reject_with_reason("价格太低")
-        arch = (
-            order.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
-        )
+        arch = order.with_user(self.salesman).get_views([(False, "form")])["views"]["form"]["arch"]
         [bar] = etree.fromstring(arch).xpath("//header/field[@name='flow_state']")
         self.assertEqual(bar.get("widget"), "statusbar")
         self.assertNotIn("rejected", bar.get("statusbar_visible"))  # only when it is the state

@@ -56,6 +56,8 @@ class TestRoleHome(SaleOrderExtCommon):
 
     def test_losing_the_role_clears_the_home_set_for_it(self):
         user = new_test_user(self.env, login="home_lose", groups="stock.group_stock_user")
-        self.assertEqual(self._home(user), self._action("stock.method_action_picking_tree_outgoing"))
+        self.assertEqual(
+            self._home(user), self._action("stock.method_action_picking_tree_outgoing")
+        )
         user.write({"groups_id": [Command.set([self.env.ref("base.group_user").id])]})
         self.assertFalse(user.action_id)
