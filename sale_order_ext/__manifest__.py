@@ -41,6 +41,7 @@
     "assets": {
         "web.assets_backend": [
             "sale_order_ext/static/src/review_systray/*",
+            "sale_order_ext/static/src/webclient/*",
         ],
     },
     "installable": True,

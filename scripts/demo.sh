@@ -84,7 +84,8 @@ say "starting nginx on $url (/websocket → $GEVENT_PORT, the rest → $ODOO_POR
 nginx_conf "$NGINX_DIR" "$PORT" "$ODOO_PORT" "$GEVENT_PORT"
 nginx_start "$NGINX_DIR"
 for _ in $(seq 1 90); do
-    if curl -fsS "$url/web/health" >/dev/null 2>&1; then
+    # the gevent worker (websocket) starts after the HTTP workers
+    if curl -fsS "$url/web/health" >/dev/null 2>&1 && (: </dev/tcp/127.0.0.1/"$GEVENT_PORT") 2>/dev/null; then
         cat <<EOF
 [jxc] Odoo is up: $url   (database $DB, pid $(cat "$PIDFILE" 2>/dev/null))
       log in as  admin / admin      (管理员, 上海鸿运商贸有限公司)

@@ -227,13 +227,21 @@ class OdooServer:
             if self.proc.poll() is not None:
                 raise AssertionError(f"Odoo exited with {self.proc.returncode}; see {self.logfile}")
             try:
-                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200 and (
+                    not self.nginx_dir or self._listening(self.gevent_port)
+                ):
                     return self
             except requests.RequestException:  # not listening yet, or workers still booting
                 pass
             time.sleep(0.5)
         self.stop()
         raise AssertionError(f"Odoo did not answer within {timeout}s; see {self.logfile}")
+
+    @staticmethod
+    def _listening(port):
+        """The gevent worker (websocket) starts after the HTTP workers."""
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
 
     def rpc(self, login, password=None, lang="zh_CN"):
         return Rpc(self.url, self.db, login, password or login, lang=lang)
