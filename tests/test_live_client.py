@@ -70,6 +70,15 @@ def test_review_badge_goes_up_live_when_a_salesperson_submits(proxied_server, br
     browser.goto(f"{server.url}/odoo/action-sale.action_quotations_with_onboarding")
     browser.wait_for("document.querySelector('.o_action_manager .o_view_controller')")
     browser.wait_for(f"{BUS}.isActive && {BUS}.workerState === 'CONNECTED'", timeout=30)
+    # the approver shows online (his web client's presence): the server notifies online groups
+    deadline = time.time() + 30
+    while not admin.call(
+        "bus.presence",
+        "search_count",
+        [("user_id", "=", approver.uid), ("status", "!=", "offline")],
+    ):
+        assert time.time() < deadline, "the approver's web client never showed online"
+        time.sleep(0.5)
     if before:
         assert browser.wait_for(COUNTER) == str(before)
     else:

@@ -82,5 +82,17 @@ class SaleOrderApproval(models.Model):
     # ------------------------------------------------------------------ business methods
     def _notify_review_changed(self):
         """Tell the steps' approver groups that their 待我审核 count changed: their open web
-        clients count again at once (bus, sent when the transaction commits)."""
-        self.group_id._bus_send("sale_order_ext.review_changed", {})
+        clients count again at once (bus, sent when the transaction commits). Only when one of
+        them is online: a bus notice costs a database connection at commit."""
+        groups = self.group_id
+        if not groups:
+            return
+        online = (
+            self.env["bus.presence"]
+            .sudo()
+            .search_count(
+                [("user_id.groups_id", "in", groups.ids), ("status", "!=", "offline")], limit=1
+            )
+        )
+        if online:
+            groups._bus_send("sale_order_ext.review_changed", {})
