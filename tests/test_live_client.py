@@ -165,3 +165,50 @@ def test_each_role_lands_in_its_work(proxied_server, browser):
         browser.wait_for("document.querySelector('.o_action_manager .o_view_controller')")
         browser.screenshot(f"landing_{login}")
         browser.goto(f"{server.url}/web/session/logout")
+
+
+def test_rejected_order_says_so(proxied_server, browser):
+    """The salesperson opens his rejected order: 已驳回 sits right after 待审核 in the statusbar,
+    the banner says who rejected it and why, and no blocking or waiting banner is left."""
+    server = proxied_server
+    admin = server.admin()
+    server.set_review_required(True)
+    sales = server.create_user("rej_sales", ["sales_team.group_sale_salesman"], name="驳回销售")
+    approver = server.create_user(
+        "rej_approver", ["sale_order_ext.group_sale_approver"], name="驳回审核"
+    )
+    partner_id = admin.call(
+        "res.partner",
+        "create",
+        {"name": "驳回客户", "street": "北京路 3 号", "city": "广州", "phone": "020-3"},
+    )
+    product_id = admin.call(
+        "product.product", "create", {"name": "驳回产品", "type": "consu", "list_price": 15}
+    )
+    order_id = sales.call(
+        "sale.order",
+        "create",
+        {
+            "partner_id": partner_id,
+            "order_line": [(0, 0, {"product_id": product_id, "product_uom_qty": 4})],
+        },
+    )
+    sales.call("sale.order", "action_submit_review", [order_id])
+    approver.call("sale.order", "action_reject_with_reason", [order_id], "折扣太大, 请重新报价")
+
+    browser.login(server.url, "rej_sales", "rej_sales")
+    browser.goto(f"{server.url}/odoo/action-sale.action_quotations_with_onboarding/{order_id}")
+    current = "document.querySelector('.o_statusbar_status .o_arrow_button_current')?.innerText"
+    assert browser.wait_for(current) == "已驳回"
+    steps = browser.eval(
+        "Array.from(document.querySelectorAll('.o_statusbar_status .o_arrow_button'))"
+        ".map(b => b.innerText.trim()).filter(t => t)"
+    )
+    steps = [s for s in steps if s != "..."][::-1]  # the statusbar is laid out right to left
+    assert steps.index("已驳回") == steps.index("待审核") + 1, steps
+    banners = browser.text(".o_form_view .o_sale_review_banner:not(.o_invisible_modifier)")
+    assert "驳回审核" in banners and "折扣太大, 请重新报价" in banners, banners
+    assert (
+        browser.eval("document.querySelectorAll('.o_form_view .o_sale_review_banner').length") == 1
+    )
+    browser.screenshot("rejected_order_banner")
