@@ -13,6 +13,7 @@
         "sale_pdf_quote_builder",
         "account",
         "stock_delivery",
+        "stock_sms",
     ],
     "data": [
         "security/sale_order_ext_groups.xml",
@@ -44,6 +45,7 @@
     "assets": {
         "web.assets_backend": [
             "sale_order_ext/static/src/review_systray/*",
+            "sale_order_ext/static/src/webclient/*",
         ],
     },
     "installable": True,

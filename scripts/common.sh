@@ -23,7 +23,7 @@ EXTRA_MODULES="purchase,sale_margin"
 ODOO_BRANCH_URL=https://github.com/odoo/odoo.git
 TEMPLATE_RECIPE="v3 no-demo zh_CN assets purchase sale_margin"   # change to force new template databases
 
-DEBS=(postgresql postgresql-contrib wkhtmltopdf fonts-noto-cjk fonts-wqy-zenhei chromium
+DEBS=(postgresql postgresql-contrib nginx wkhtmltopdf fonts-noto-cjk fonts-wqy-zenhei chromium
       poppler-utils libldap2-dev libsasl2-dev libpq-dev build-essential python3-dev python3-venv
       gettext git curl xfonts-75dpi xfonts-base fontconfig libxrender1 libxext6)
 PY_TOOLS=(psycopg2-binary pytest==9.* pytest-odoo==2.3.0 pytest-xdist websocket-client
@@ -258,6 +258,96 @@ prune_templates() {
             rm -f "$JXC_HOME/templates/$old"
         fi
     done
+}
+
+# Odoo 18's deployment docs: nginx in front of a multi-process server, /websocket to the gevent
+# port (with the Upgrade/Connection headers), the rest to the HTTP workers, X-Forwarded-*
+# headers for --proxy-mode. Writes DIR/nginx.conf (pid, logs and temp files in DIR).
+#   nginx_conf DIR LISTEN_PORT HTTP_PORT GEVENT_PORT
+nginx_conf() {
+    local dir=$1 listen=$2 http=$3 gevent=$4 user=""
+    mkdir -p "$dir/tmp-body" "$dir/tmp-proxy"
+    if [ "$(id -u)" = 0 ]; then
+        # nginx started by root runs its workers as www-data: they write the temp files
+        user="user www-data;"
+        chown www-data: "$dir/tmp-body" "$dir/tmp-proxy"
+    fi
+    cat >"$dir/nginx.conf.new" <<EOF
+# written by scripts/common.sh (nginx_conf); rewritten on every start
+$user
+worker_processes 1;
+pid $dir/nginx.pid;
+error_log $dir/error.log warn;
+events { worker_connections 1024; }
+http {
+    include /etc/nginx/mime.types;
+    access_log $dir/access.log;
+    client_body_temp_path $dir/tmp-body;
+    proxy_temp_path $dir/tmp-proxy;
+    fastcgi_temp_path $dir/tmp-proxy;
+    uwsgi_temp_path $dir/tmp-proxy;
+    scgi_temp_path $dir/tmp-proxy;
+    client_max_body_size 128m;
+
+    upstream odoo { server 127.0.0.1:$http; }
+    upstream odoochat { server 127.0.0.1:$gevent; }
+    map \$http_upgrade \$connection_upgrade {
+        default upgrade;
+        ''      close;
+    }
+    server {
+        listen 127.0.0.1:$listen;
+        proxy_read_timeout 720s;
+        proxy_connect_timeout 720s;
+        proxy_send_timeout 720s;
+
+        location /websocket {
+            proxy_pass http://odoochat;
+            proxy_http_version 1.1;
+            proxy_set_header Upgrade \$http_upgrade;
+            proxy_set_header Connection \$connection_upgrade;
+            proxy_set_header X-Forwarded-Host \$http_host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Real-IP \$remote_addr;
+        }
+        location / {
+            proxy_set_header X-Forwarded-Host \$http_host;
+            proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
+            proxy_set_header X-Forwarded-Proto \$scheme;
+            proxy_set_header X-Real-IP \$remote_addr;
+            proxy_redirect off;
+            proxy_pass http://odoo;
+        }
+        gzip on;
+        gzip_types text/css text/scss text/plain text/xml application/xml application/json application/javascript;
+    }
+}
+EOF
+    mv "$dir/nginx.conf.new" "$dir/nginx.conf"
+}
+
+# nginx_start DIR: (re)start the nginx of DIR/nginx.conf
+nginx_start() {
+    local dir=$1
+    nginx_stop "$dir"
+    nginx -t -q -c "$dir/nginx.conf" -e "$dir/error.log" >>"$dir/error.log" 2>&1 \
+        || die "nginx refuses $dir/nginx.conf (see $dir/error.log)."
+    nginx -c "$dir/nginx.conf" -e "$dir/error.log" >>"$dir/error.log" 2>&1 \
+        || die "nginx did not start (see $dir/error.log)."
+}
+
+# nginx_stop DIR: stop the nginx of DIR by its pid file
+nginx_stop() {
+    local dir=$1 pid i
+    [ -f "$dir/nginx.pid" ] || return 0
+    pid=$(cat "$dir/nginx.pid")
+    if kill -0 "$pid" 2>/dev/null; then
+        kill -QUIT "$pid"
+        for i in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$dir/nginx.pid"
 }
 
 free_port() {

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
 # One command: PostgreSQL, Odoo 18 with the three addons, Simplified Chinese and the Chinese demo
-# data, served at http://127.0.0.1:8069 by a multi-process server (2 HTTP workers + cron).
-# Re-runnable: an existing database is kept (updated when the addons changed) and the server
-# restarted. Settings (environment): JXC_DEMO_DB (jxc_demo), JXC_HTTP_PORT (8069),
-# JXC_GEVENT_PORT (8072), JXC_PIDFILE, ODOO_SRC (/opt/odoo), JXC_HOME (/var/lib/jxc).
+# data, served at http://127.0.0.1:8069 by nginx in front of a multi-process server (2 HTTP
+# workers + cron + the gevent worker for /websocket), as Odoo's deployment docs prescribe.
+# Re-runnable: an existing database is kept (updated when the addons changed), nginx's config
+# written again and both servers restarted. Settings (environment): JXC_DEMO_DB (jxc_demo),
+# JXC_HTTP_PORT (8069, nginx), JXC_ODOO_PORT (18069, Odoo's HTTP workers, internal),
+# JXC_GEVENT_PORT (8072, internal), JXC_PIDFILE, ODOO_SRC (/opt/odoo), JXC_HOME (/var/lib/jxc).
 #   bash scripts/demo.sh           start (or restart)
 #   bash scripts/demo.sh --stop    stop the server
 source "$(dirname "$0")/common.sh"
 
 DB=${JXC_DEMO_DB:-jxc_demo}
 PORT=${JXC_HTTP_PORT:-8069}
+ODOO_PORT=${JXC_ODOO_PORT:-18069}
 GEVENT_PORT=${JXC_GEVENT_PORT:-8072}
 PIDFILE=${JXC_PIDFILE:-$JXC_HOME/odoo-$DB.pid}
+NGINX_DIR=$JXC_HOME/nginx-$DB
 LOG=$LOG_DIR/odoo-$DB.log
 STAMP=$JXC_HOME/demo-$DB.hash
 
@@ -29,12 +33,14 @@ stop_server() {
 }
 
 if [ "${1:-}" = --stop ]; then
+    nginx_stop "$NGINX_DIR"
     stop_server
     exit 0
 fi
 
 ensure_all
 mkdir -p "$LOG_DIR" "$(dirname "$PIDFILE")"
+nginx_stop "$NGINX_DIR"
 stop_server
 hash=$(addons_hash)
 if ! db_exists "$DB"; then
@@ -67,15 +73,19 @@ url=http://127.0.0.1:$PORT
 # wkhtmltopdf fetches the reports' CSS from web.base.url: point it at this server
 psql -d "$DB" -qc "UPDATE ir_config_parameter SET value = '$url' WHERE key = 'web.base.url'" >/dev/null
 
-say "starting Odoo ($DB) on $url with 2 workers and cron; log: $LOG"
+say "starting Odoo ($DB) on 127.0.0.1:$ODOO_PORT (websocket $GEVENT_PORT) with 2 workers and cron; log: $LOG"
 setsid nohup "$VENV/bin/python" "$ODOO_SRC/odoo-bin" \
     --addons-path="$(addons_path)" --data-dir="$DATA_DIR" \
     --db_host="$PGHOST" --db_port="$PGPORT" --db_user="$PGUSER" --db_password="$PGPASSWORD" \
-    -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$PORT" \
-    --gevent-port="$GEVENT_PORT" --workers=2 --max-cron-threads=1 \
+    -d "$DB" --db-filter="^$DB\$" --http-interface=127.0.0.1 --http-port="$ODOO_PORT" \
+    --gevent-port="$GEVENT_PORT" --workers=2 --max-cron-threads=1 --proxy-mode \
     --pidfile="$PIDFILE" --logfile="$LOG" </dev/null >/dev/null 2>&1 &
+say "starting nginx on $url (/websocket → $GEVENT_PORT, the rest → $ODOO_PORT); config: $NGINX_DIR/nginx.conf"
+nginx_conf "$NGINX_DIR" "$PORT" "$ODOO_PORT" "$GEVENT_PORT"
+nginx_start "$NGINX_DIR"
 for _ in $(seq 1 90); do
-    if curl -fsS "$url/web/health" >/dev/null 2>&1; then
+    # the gevent worker (websocket) starts after the HTTP workers
+    if curl -fsS "$url/web/health" >/dev/null 2>&1 && (: </dev/tcp/127.0.0.1/"$GEVENT_PORT") 2>/dev/null; then
         cat <<EOF
 [jxc] Odoo is up: $url   (database $DB, pid $(cat "$PIDFILE" 2>/dev/null))
       log in as  admin / admin      (管理员, 上海鸿运商贸有限公司)
@@ -89,4 +99,5 @@ EOF
     sleep 1
 done
 tail -20 "$LOG" >&2
+nginx_stop "$NGINX_DIR"
 die "Odoo did not answer on $url/web/health within 90 s (see $LOG)."

@@ -171,13 +171,26 @@ class Rpc:
         return found[0]["res_id"]
 
 
-class OdooServer:
-    """A real multi-process Odoo server (HTTP workers + optional cron) on its own database."""
+def common_sh(*commands):
+    """Run functions of scripts/common.sh (the ones scripts/demo.sh uses)."""
+    script = f'source "{REPO}/scripts/common.sh"; ' + "; ".join(commands)
+    subprocess.run(["bash", "-c", script], check=True, timeout=60)
 
-    def __init__(self, db, workers=2, cron=False):
+
+class OdooServer:
+    """A real multi-process Odoo server (HTTP workers + optional cron) on its own database.
+
+    With ``proxy=True`` it runs as scripts/demo.sh runs it: Odoo in --proxy-mode behind nginx
+    (the same generated config), ``url`` being nginx's; /websocket reaches the gevent worker.
+    """
+
+    def __init__(self, db, workers=2, cron=False, proxy=False):
         self.db = db
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.port = free_port()  # Odoo's HTTP workers
+        self.gevent_port = free_port()
+        self.proxy_port = free_port() if proxy else None
+        self.nginx_dir = JXC_HOME / f"nginx-{db}" if proxy else None
+        self.url = f"http://127.0.0.1:{self.proxy_port or self.port}"
         self.logfile = JXC_HOME / "log" / f"pytest-{db}.log"
         self.pidfile = JXC_HOME / f"pytest-{db}.pid"
         self.args = odoo_cmd(
@@ -186,11 +199,12 @@ class OdooServer:
             f"--db-filter=^{db}$",
             "--http-interface=127.0.0.1",
             f"--http-port={self.port}",
-            f"--gevent-port={free_port()}",
+            f"--gevent-port={self.gevent_port}",
             f"--workers={workers}",
             f"--max-cron-threads={1 if cron else 0}",
             f"--pidfile={self.pidfile}",
             f"--logfile={self.logfile}",
+            *(["--proxy-mode"] if proxy else []),
         )
         self.proc = None
 
@@ -203,18 +217,31 @@ class OdooServer:
         self.proc = subprocess.Popen(
             self.args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
+        if self.nginx_dir:
+            common_sh(
+                f'nginx_conf "{self.nginx_dir}" {self.proxy_port} {self.port} {self.gevent_port}',
+                f'nginx_start "{self.nginx_dir}"',
+            )
         deadline = time.time() + timeout
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"Odoo exited with {self.proc.returncode}; see {self.logfile}")
             try:
-                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200:
+                if requests.get(f"{self.url}/web/health", timeout=2).status_code == 200 and (
+                    not self.nginx_dir or self._listening(self.gevent_port)
+                ):
                     return self
             except requests.RequestException:  # not listening yet, or workers still booting
                 pass
             time.sleep(0.5)
         self.stop()
         raise AssertionError(f"Odoo did not answer within {timeout}s; see {self.logfile}")
+
+    @staticmethod
+    def _listening(port):
+        """The gevent worker (websocket) starts after the HTTP workers."""
+        with socket.socket() as s:
+            return s.connect_ex(("127.0.0.1", port)) == 0
 
     def rpc(self, login, password=None, lang="zh_CN"):
         return Rpc(self.url, self.db, login, password or login, lang=lang)
@@ -267,6 +294,9 @@ class OdooServer:
         admin.call("stock.quant", "action_apply_inventory", [quant_id])
 
     def stop(self):
+        if self.nginx_dir:
+            common_sh(f'nginx_stop "{self.nginx_dir}"')
+            subprocess.run(["rm", "-rf", str(self.nginx_dir)], check=True)
         if self.proc and self.proc.poll() is None:
             self.proc.send_signal(signal.SIGTERM)
             try:
@@ -286,6 +316,16 @@ def fresh_db():
     name = copy_template(unique_db("py"))
     yield name
     drop_db(name)
+
+
+@pytest.fixture(scope="module")
+def proxied_server():
+    """As odoo_server, behind nginx as scripts/demo.sh serves it (live websocket)."""
+    db = copy_template(unique_db("ngx"))
+    server = OdooServer(db, proxy=True).start()
+    yield server
+    server.stop()
+    drop_db(db)
 
 
 @pytest.fixture(scope="module")

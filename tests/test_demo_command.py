@@ -10,8 +10,10 @@ import subprocess
 
 import psutil
 import pytest
+import requests
+import websocket
 
-from .conftest import REPO, Rpc, drop_db, free_port, unique_db
+from .conftest import JXC_HOME, REPO, Rpc, drop_db, free_port, unique_db
 
 
 @pytest.fixture(scope="module")
@@ -21,6 +23,7 @@ def demo_server(tmp_path_factory):
         os.environ,
         JXC_DEMO_DB=unique_db("demo"),
         JXC_HTTP_PORT=str(free_port()),
+        JXC_ODOO_PORT=str(free_port()),
         JXC_GEVENT_PORT=str(free_port()),
         JXC_PIDFILE=str(scratch / "odoo.pid"),
     )
@@ -36,6 +39,7 @@ def demo_server(tmp_path_factory):
     yield env, run
     subprocess.run(["bash", str(REPO / "scripts" / "demo.sh"), "--stop"], env=env, check=False)
     drop_db(env["JXC_DEMO_DB"])
+    subprocess.run(["rm", "-rf", str(JXC_HOME / f"nginx-{env['JXC_DEMO_DB']}")], check=False)
 
 
 def test_demo_command_serves_the_suite_in_chinese(demo_server):
@@ -176,6 +180,54 @@ def test_demo_roles_and_strict_review(demo_server):
     assert cn["sale_review_required"]
 
 
+def test_demo_serves_through_nginx_with_a_live_websocket(demo_server):
+    """nginx answers on the public port (Odoo's own ports stay internal): pages go to the HTTP
+    workers in proxy mode, /websocket to the gevent worker (101), as Odoo's deployment docs
+    prescribe."""
+    env, run = demo_server
+    assert run.returncode == 0, run.stdout + run.stderr
+    url = f"http://127.0.0.1:{env['JXC_HTTP_PORT']}"
+    health = requests.get(f"{url}/web/health", timeout=10)
+    assert health.status_code == 200 and health.headers["Server"].startswith("nginx"), health
+    login = requests.get(f"{url}/web/login", timeout=30)
+    assert login.status_code == 200 and "nginx" in login.headers["Server"]
+    ws = websocket.create_connection(
+        f"ws://127.0.0.1:{env['JXC_HTTP_PORT']}/websocket", origin=url, timeout=10
+    )
+    try:
+        assert ws.getstatus() == 101
+    finally:
+        ws.close()
+    # the config is the script's, rewritten on every start
+    conf = (JXC_HOME / f"nginx-{env['JXC_DEMO_DB']}" / "nginx.conf").read_text()
+    assert f"server 127.0.0.1:{env['JXC_GEVENT_PORT']};" in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf
+
+
+def test_demo_users_land_in_their_work_without_sms(demo_server):
+    """Each demo login has its role's home action; the demo company doesn't text customers."""
+    env, run = demo_server
+    assert run.returncode == 0, run.stdout + run.stderr
+    url = f"http://127.0.0.1:{env['JXC_HTTP_PORT']}"
+    admin = Rpc(url, env["JXC_DEMO_DB"], "admin", "admin")
+    expected = {
+        "sales": "sale.action_quotations_with_onboarding",
+        "sales2": "sale.action_quotations_with_onboarding",
+        "approver": "sale_order_ext.action_orders_to_review",
+        "warehouse": "stock.method_action_picking_tree_outgoing",
+        "finance": "account.action_move_out_invoice_type",
+        "buyer": "stock_lock_ext.action_stock_low_alert",
+    }
+    users = admin.call(
+        "res.users", "search_read", [("login", "in", list(expected))], ["login", "action_id"]
+    )
+    homes = {u["login"]: u["action_id"] and u["action_id"][0] for u in users}
+    assert homes == {login: admin.ref(x) for login, x in expected.items()}, homes
+    company = admin.ref("sale_order_ext.demo_company_cn")
+    [cn] = admin.call("res.company", "read", [company], ["stock_move_sms_validation"])
+    assert cn["stock_move_sms_validation"] is False
+
+
 def test_demo_command_stops_the_server_by_pid(demo_server):
     env, run = demo_server
     assert run.returncode == 0, run.stdout + run.stderr
@@ -190,3 +242,6 @@ def test_demo_command_stops_the_server_by_pid(demo_server):
     )
     assert stop.returncode == 0, stop.stdout + stop.stderr
     assert not psutil.pid_exists(pid) or psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+    # nginx stopped too: nothing answers on the public port
+    with pytest.raises(requests.ConnectionError):
+        requests.get(f"http://127.0.0.1:{env['JXC_HTTP_PORT']}/web/health", timeout=5)

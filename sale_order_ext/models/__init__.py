@@ -4,6 +4,7 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    res_users,
     sale_approval_rule,
     sale_order,
     sale_order_approval,

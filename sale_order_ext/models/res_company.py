@@ -35,3 +35,24 @@ class ResCompany(models.Model):
         companies = super().create(vals_list)
         self.env["sale.review.check"].sudo()._seed(companies)
         return companies
+
+    def _sms_account_ready(self):
+        """The companies of self with an SMS account (IAP) that Odoo's IAP server registered:
+        delivery SMS (stock_sms) are sent only with one."""
+        accounts = (
+            self.env["iap.account"]
+            .sudo()
+            .search(
+                [
+                    ("service_name", "=", "sms"),
+                    ("account_token", "!=", False),
+                    ("state", "=", "registered"),
+                    "|",
+                    ("company_ids", "in", self.ids),
+                    ("company_ids", "=", False),
+                ]
+            )
+        )
+        if accounts.filtered(lambda a: not a.company_ids):
+            return self
+        return self & accounts.company_ids

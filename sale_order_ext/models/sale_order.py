@@ -8,14 +8,15 @@ from odoo.exceptions import AccessError, UserError
 
 # The 进销存 lifecycle shown to users; Odoo's own `state` keeps its meaning
 # (approved / shipped / done orders are `state == "sale"`).
+# (in the order of the statusbar: a rejection ends a review, before any approval)
 SALE_FLOW_STATE = [
     ("draft", "Draft"),
     ("to_review", "Pending Review"),
+    ("rejected", "Rejected"),
     ("approved", "Approved"),
     ("shipped", "Shipped"),
     ("signed", "Signed For"),
     ("done", "Completed"),
-    ("rejected", "Rejected"),
     ("cancel", "Cancelled"),
 ]
 APPROVAL_STATE = [

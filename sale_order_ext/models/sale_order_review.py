@@ -17,6 +17,9 @@ class SaleOrder(models.Model):
     can_approve = fields.Boolean(
         string="I Can Approve", compute="_compute_pending_approval", search="_search_can_approve"
     )
+    review_rejection = fields.Char(
+        string="Rejection", compute="_compute_review_rejection", help="Who rejected it and why."
+    )
 
     # ------------------------------------------------------------------ computes
     @api.depends_context("uid")
@@ -27,6 +30,22 @@ class SaleOrder(models.Model):
             current = order._current_approvals()
             order.pending_approval_group_ids = current.group_id
             order.can_approve = bool(current.group_id & user_groups)
+
+    @api.depends("approval_state", "approval_ids.state")
+    def _compute_review_rejection(self):
+        for order in self:
+            rejected = order.sudo().approval_ids.filtered(lambda a: a.state == "rejected")
+            last = rejected.sorted("id")[-1:]  # the latest rejection
+            order.review_rejection = (
+                _(
+                    "%(user)s rejected it (%(step)s): %(reason)s",
+                    user=last.user_id.name or "",
+                    step=last.name,
+                    reason=last.reason or "",
+                )
+                if order.approval_state == "rejected" and last
+                else False
+            )
 
     def _search_can_approve(self, operator, value):
         if operator not in ("=", "!=") or not isinstance(value, bool):

@@ -155,6 +155,26 @@ class StockPicking(models.Model):
         self.write(vals)
         return True
 
+    # ------------------------------------------------------------------ stock_sms
+    def _check_warn_sms(self):
+        # stock_sms asks, on the first delivery, whether to text the customer: not while the
+        # database has no SMS account (the text could only fail)
+        pickings = super()._check_warn_sms()
+        ready = pickings.company_id._sms_account_ready()
+        return pickings.filtered(lambda p: p.company_id in ready)
+
+    def _send_confirmation_email(self):
+        # no SMS account: validate without the text that can only fail (no failed SMS in the
+        # chatter and the messaging menu, no wait on Odoo's IAP server); e-mails as before
+        ready = self.company_id._sms_account_ready()
+        no_sms = self.filtered(lambda p: p.company_id not in ready)
+        res = None
+        if no_sms:
+            res = super(StockPicking, no_sms.with_context(skip_sms=True))._send_confirmation_email()
+        if self - no_sms:
+            res = super(StockPicking, self - no_sms)._send_confirmation_email()
+        return res
+
     @api.model
     def action_open_unsigned_deliveries(self):
         """Deliveries done but not signed for after the company's N days."""

@@ -9,3 +9,6 @@ from . import test_portal_payment
 from . import test_terms_invariant
 from . import test_review_roles
 from . import test_sign_wizard
+from . import test_role_home
+from . import test_review_screens
+from . import test_delivery_sms

@@ -4,6 +4,7 @@ from . import product_category
 from . import product_product
 from . import res_company
 from . import res_config_settings
+from . import res_users
 from . import sale_order
 from . import sale_order_line
 from . import stock_lock

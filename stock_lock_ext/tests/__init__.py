@@ -11,3 +11,4 @@ from . import test_released
 from . import test_availability
 from . import test_bad_input
 from . import test_concurrency_paths
+from . import test_role_home

@@ -4,11 +4,14 @@ import { registry } from "@web/core/registry";
 import { useBus, useService } from "@web/core/utils/hooks";
 
 const REFRESH_MS = 60000;
+const REVIEW_CHANGED = "sale_order_ext.review_changed";
 
 /**
  * 待我审核: the number of orders waiting for the current user's approval, next to the
  * activity menu; a click opens the "To Review" list. The count is the server's
- * can_approve search, so it follows the approval levels and groups exactly.
+ * can_approve search, so it follows the approval levels and groups exactly. The server
+ * tells the approver groups over the bus when a step is added or done: the count follows
+ * live (the timer only covers a lost websocket).
  */
 export class ReviewSystray extends Component {
     static template = "sale_order_ext.ReviewSystray";
@@ -17,12 +20,19 @@ export class ReviewSystray extends Component {
     setup() {
         this.orm = useService("orm");
         this.action = useService("action");
+        this.busService = useService("bus_service");
         this.state = useState({ count: 0 });
         this.title = _t("Orders waiting for my review");
         onWillStart(() => this.refresh());
         useBus(this.env.bus, "ACTION_MANAGER:UI-UPDATED", () => this.refresh());
+        const onReviewChanged = () => this.refresh();
+        this.busService.subscribe(REVIEW_CHANGED, onReviewChanged);
+        this.busService.start();
         const timer = setInterval(() => this.refresh(), REFRESH_MS);
-        onWillUnmount(() => clearInterval(timer));
+        onWillUnmount(() => {
+            clearInterval(timer);
+            this.busService.unsubscribe(REVIEW_CHANGED, onReviewChanged);
+        });
     }
 
     async refresh() {
