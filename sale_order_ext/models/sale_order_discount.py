@@ -182,9 +182,10 @@ class SaleOrder(models.Model):
                 continue
             currency = order.currency_id
             before = order.amount_total + rounding
-            if currency.compare_amounts(rounding, 0) > 0 and currency.compare_amounts(
-                rounding, before
-            ) > 0:
+            if (
+                currency.compare_amounts(rounding, 0) > 0
+                and currency.compare_amounts(rounding, before) > 0
+            ):
                 raise ValidationError(
                     _(
                         "%(order)s: the rounding off (抹零) %(rounding).2f is more than the "
