@@ -52,7 +52,7 @@ class SaleOrder(models.Model):
     # ------------------------------------------------------------------ computes
     @api.depends("sale_rounding_method", "sale_rounding_input", "order_line.price_total")
     def _compute_amounts(self):
-        super()._compute_amounts()
+        res = super()._compute_amounts()
         for order in self:
             rounding = order._sale_rounding_for(order.amount_total)
             order.amount_rounding = rounding
@@ -60,10 +60,11 @@ class SaleOrder(models.Model):
                 # like an invoice's cash rounding line: no tax, part of the untaxed amount
                 order.amount_untaxed -= rounding
                 order.amount_total -= rounding
+        return res
 
     @api.depends("sale_rounding_method", "sale_rounding_input", "order_line.price_total")
     def _compute_tax_totals(self):
-        super()._compute_tax_totals()
+        res = super()._compute_tax_totals()
         for order in self:
             totals = order.tax_totals
             if not totals:
@@ -82,6 +83,7 @@ class SaleOrder(models.Model):
                 totals[f"base_amount{key}"] -= value
                 totals[f"total_amount{key}"] -= value
             order.tax_totals = totals
+        return res
 
     @api.depends("order_line.price_total", "order_line.order_discount")
     def _compute_amount_order_discount(self):

@@ -50,7 +50,7 @@ class SaleOrderLine(models.Model):
 
     @api.depends("order_discount")
     def _compute_untaxed_amount_to_invoice(self):
-        super()._compute_untaxed_amount_to_invoice()
+        res = super()._compute_untaxed_amount_to_invoice()
         for line in self.filtered(lambda ln: ln.state == "sale" and ln.order_discount):
             if any(inv.discount != line.discount for inv in line._get_invoice_lines()):
                 continue  # core's re-invoicing case: left as core computes it
@@ -63,6 +63,7 @@ class SaleOrderLine(models.Model):
             line.untaxed_amount_to_invoice = (
                 line.currency_id.round(subtotal) - line.untaxed_amount_invoiced
             )
+        return res
 
     def _sale_combined_discount(self):
         """The line's own discount and its share of the order discount, as one percentage."""
