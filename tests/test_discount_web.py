@@ -103,6 +103,7 @@ def test_salesperson_sets_order_discount_and_rounding(odoo_server, browser):
     browser.wait_for(f"{totals}.includes('106.00')")
     shown = browser.wait_for(totals)
     assert "0.20" in shown, shown  # the 抹零 row
+    browser.eval("document.querySelector('.o_form_view [name=tax_totals]').scrollIntoView()")
     browser.screenshot("order_discount_and_rounding")
     browser.click(".o_form_view .o_form_button_save")
     fields = ["amount_total", "amount_rounding", "sale_discount", "sale_rounding_method"]
@@ -123,4 +124,5 @@ def test_salesperson_sets_order_discount_and_rounding(odoo_server, browser):
     _select(browser, "sale_discount_type", "amount")
     _set_input(browser, "sale_discount", "50")
     browser.wait_for(f"{totals}.includes('68.00')")
+    browser.eval("document.querySelector('.o_form_view [name=tax_totals]').scrollIntoView()")
     browser.screenshot("order_discount_amount")

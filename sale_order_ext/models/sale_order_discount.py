@@ -87,7 +87,8 @@ class SaleOrder(models.Model):
 
     @api.depends("order_line.price_total", "order_line.order_discount")
     def _compute_amount_order_discount(self):
-        for order in self:
+        self.amount_order_discount = 0.0
+        for order in self.filtered("sale_discount"):
             lines = order.order_line.filtered("order_discount")
             order.amount_order_discount = order.currency_id.round(
                 sum(line._sale_total_before_order_discount() for line in lines)
@@ -111,10 +112,12 @@ class SaleOrder(models.Model):
         over the lines in proportion to their totals, to the cent, so that the order total goes
         down by exactly that amount."""
         self.ensure_one()
+        if not self.sale_discount:
+            return {}
         lines = (self.order_line if lines is None else lines).filtered(
             lambda ln: not ln.display_type and not ln.is_downpayment
         )
-        if not self.sale_discount or not lines:
+        if not lines:
             return {}
         if self.sale_discount_type == "percent":
             return dict.fromkeys(lines, self.sale_discount)

@@ -37,7 +37,7 @@ class SaleOrderLine(models.Model):
     )
     def _compute_order_discount(self):
         rates = {}
-        for order in self.order_id:
+        for order in self.order_id.filtered("sale_discount"):
             # lines being created (precomputed) are not on their order yet
             lines = order.order_line | self.filtered(lambda ln, o=order: ln.order_id == o)
             rates.update(order._sale_discount_rates(lines))
