@@ -51,9 +51,13 @@ class StockPicking(models.Model):
         """Lines of the 送货单 per picking: ``{picking_id: [line dict, ...]}``.
 
         Quantities are the delivered (done, or picked/reserved while not done) quantities
-        in the move's unit; the unit price is the sale line's discounted price with taxes.
+        in the move's unit; the unit price is the sale line's discounted price with taxes,
+        before the order discount (整单折扣), which is the line's ``order_discount`` amount
+        (the 送货单 shows it as its own row).
         """
-        self.move_ids.sale_line_id.fetch(["price_total", "product_uom_qty", "product_uom"])
+        self.move_ids.sale_line_id.fetch(
+            ["price_total", "product_uom_qty", "product_uom", "order_discount"]
+        )
         result = {}
         for picking in self:
             currency = picking.company_id.currency_id
@@ -61,13 +65,20 @@ class StockPicking(models.Model):
             for move in picking.move_ids.filtered(lambda m: m.state != "cancel"):
                 sale_line = move.sale_line_id
                 # not price_reduce_taxinc: it is rounded to the currency
-                price = (
+                net = (
                     sale_line.price_total / sale_line.product_uom_qty
                     if sale_line.product_uom_qty
                     else 0.0
                 )
+                price = (
+                    sale_line._sale_total_before_order_discount() / sale_line.product_uom_qty
+                    if sale_line.order_discount and sale_line.product_uom_qty
+                    else net
+                )
                 if sale_line and sale_line.product_uom != move.product_uom:
                     price = sale_line.product_uom._compute_price(price, move.product_uom)
+                    net = sale_line.product_uom._compute_price(net, move.product_uom)
+                amount = currency.round(price * move.quantity)
                 lines.append(
                     {
                         "move": move,
@@ -79,7 +90,8 @@ class StockPicking(models.Model):
                         "qty_ordered": move.product_uom_qty,
                         "qty_delivered": move.quantity,
                         "price_unit": price,
-                        "amount": currency.round(price * move.quantity),
+                        "amount": amount,
+                        "order_discount": amount - currency.round(net * move.quantity),
                     }
                 )
             result[picking.id] = lines

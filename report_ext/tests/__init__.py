@@ -5,6 +5,7 @@ from . import (
     test_delivery_slip,
     test_install,
     test_menus,
+    test_order_discount,
     test_pdf,
     test_sale_slip,
     test_statement_http,

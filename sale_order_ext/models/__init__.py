@@ -1,5 +1,6 @@
 from . import (
     account_move,
+    account_move_line,
     procurement_group,
     res_company,
     res_config_settings,
@@ -8,6 +9,7 @@ from . import (
     sale_approval_rule,
     sale_order,
     sale_order_approval,
+    sale_order_discount,
     sale_order_line,
     sale_order_review,
     sale_order_review_check,

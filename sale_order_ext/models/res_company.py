@@ -13,6 +13,11 @@ class ResCompany(models.Model):
         string="Minimum Margin over Cost (%)", help="Price floor = cost x (1 + this margin)."
     )
     sale_max_discount = fields.Float(string="Maximum Discount (%)", help="0 = no limit.")
+    sale_max_rounding = fields.Monetary(
+        string="Maximum Rounding Off (抹零)",
+        currency_field="currency_id",
+        help="The largest rounding off (抹零) an order may take off its total. 0 = no limit.",
+    )
     sale_duplicate_days = fields.Integer(string="Duplicate Order Window (days)", default=7)
     sale_overdue_days = fields.Integer(string="Overdue Beyond (days)", default=30)
     sale_rereview_policy = fields.Selection(

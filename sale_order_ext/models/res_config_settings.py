@@ -10,6 +10,7 @@ class ResConfigSettings(models.TransientModel):
     )
     sale_min_margin = fields.Float(related="company_id.sale_min_margin", readonly=False)
     sale_max_discount = fields.Float(related="company_id.sale_max_discount", readonly=False)
+    sale_max_rounding = fields.Monetary(related="company_id.sale_max_rounding", readonly=False)
     sale_duplicate_days = fields.Integer(related="company_id.sale_duplicate_days", readonly=False)
     sale_overdue_days = fields.Integer(related="company_id.sale_overdue_days", readonly=False)
     sale_rereview_policy = fields.Selection(

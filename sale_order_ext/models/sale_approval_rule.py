@@ -76,7 +76,9 @@ class SaleApprovalRule(models.Model):
         if self.min_amount:
             conditions.append(amount >= self.min_amount)
         if self.min_discount:
-            conditions.append(any(line.discount >= self.min_discount for line in lines))
+            conditions.append(
+                any(line._sale_combined_discount() >= self.min_discount for line in lines)
+            )
         if self.max_margin:
             subtotal = sum(lines.mapped("price_subtotal"))
             cost = sum(

@@ -43,6 +43,10 @@ TERM_ORDER_FIELDS = (
     "pricelist_id",
     "payment_term_id",
     "fiscal_position_id",
+    "sale_discount_type",
+    "sale_discount",
+    "sale_rounding_method",
+    "amount_rounding",
     "amount_untaxed",
     "amount_tax",
     "amount_total",
@@ -399,6 +403,7 @@ class SaleOrder(models.Model):
         stored figures a client could have forged): what rules and the credit check judge."""
         self.ensure_one()
         total = sum(self._review_lines().mapped("price_total"))
+        total -= self._sale_rounding_for(total)  # 抹零
         company = self.company_id
         return self.currency_id._convert(
             total,

@@ -6,6 +6,7 @@ from datetime import timedelta
 from markupsafe import Markup
 
 from odoo import _, api, fields, models
+from odoo.tools import float_compare, float_round
 
 # What a check finds. A company's severity turns a failure into a warning or a blocking issue;
 # a check's own warning (a customer flagged "warning") stays a warning.
@@ -140,7 +141,9 @@ class SaleOrder(models.Model):
                 if line.price_unit <= 0:
                     failures.append(_("%(product)s has no price", product=product.display_name))
                     continue
-                net = line.price_unit * (1 - (line.discount or 0.0) / 100.0)
+                # the net price after the line's own discount and its share of the order's
+                discount = line._sale_combined_discount()
+                net = line.price_unit * (1 - discount / 100.0)
                 floor = product.standard_price * (1 + company.sale_min_margin / 100.0)
                 if product.standard_price and net < floor:
                     failures.append(
@@ -151,12 +154,15 @@ class SaleOrder(models.Model):
                             floor=floor,
                         )
                     )
-                if company.sale_max_discount and line.discount > company.sale_max_discount:
+                if (
+                    company.sale_max_discount
+                    and float_compare(discount, company.sale_max_discount, precision_digits=2) > 0
+                ):
                     failures.append(
                         _(
                             "%(product)s has a %(discount)s%% discount (maximum %(max)s%%)",
                             product=product.display_name,
-                            discount=line.discount,
+                            discount=float_round(discount, precision_digits=2),
                             max=company.sale_max_discount,
                         )
                     )

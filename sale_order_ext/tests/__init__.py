@@ -12,3 +12,4 @@ from . import test_sign_wizard
 from . import test_role_home
 from . import test_review_screens
 from . import test_delivery_sms
+from . import test_order_discount
