@@ -8,6 +8,7 @@
     "author": "JXC Suite",
     "website": "https://github.com/jxc-suite/jxc",
     "depends": ["sale_management", "sale_stock", "sale_pdf_quote_builder", "account"],
+    "external_dependencies": {"python": ["pypinyin"]},
     "data": [
         "security/sale_order_ext_groups.xml",
         "security/ir.model.access.csv",
@@ -18,6 +19,7 @@
         "views/sale_approval_rule_views.xml",
         "views/stock_picking_views.xml",
         "views/res_partner_views.xml",
+        "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_order_ext_menus.xml",
     ],
@@ -35,6 +37,7 @@
     "assets": {
         "web.assets_backend": [
             "sale_order_ext/static/src/review_systray/*",
+            "sale_order_ext/static/src/last_prices/*",
         ],
     },
     "installable": True,

@@ -1,6 +1,9 @@
 from . import (
     account_move,
+    pinyin_search_mixin,
     procurement_group,
+    product_product,
+    product_template,
     res_company,
     res_config_settings,
     res_partner,

@@ -8,3 +8,4 @@ from . import test_review_reminder
 from . import test_portal_payment
 from . import test_terms_invariant
 from . import test_review_roles
+from . import test_pinyin_search

@@ -1,0 +1,6 @@
+from odoo import models
+
+
+class ProductTemplate(models.Model):
+    _name = "product.template"
+    _inherit = ["product.template", "pinyin.search.mixin"]
