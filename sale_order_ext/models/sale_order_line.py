@@ -184,8 +184,8 @@ class SaleOrderLine(models.Model):
     def get_last_sale_prices(self, partner_id, product_id, company_id=False, order_id=False):
         """The last prices this customer paid for this product (the line's 历史售价 popover,
         fetched when the user opens it): [{date, order, uom, qty, price_unit, discount,
-        currency_id}], newest first."""
-        self.env["sale.order"].check_access("read")
+        currency_id}], newest first. For those who enter order lines."""
+        self.env["sale.order.line"].check_access("create")
         company = self.env["res.company"].browse(company_id or self.env.company.id)
         if company not in self.env.companies and company not in self.env.user.company_ids:
             raise AccessError(_("You can't see the prices of another company."))
@@ -217,6 +217,27 @@ class SaleOrderLine(models.Model):
             }
             for row in rows
         ]
+
+    # ------------------------------------------------------------------ review
+    def _review_net_price_and_floor(self):
+        """(net, floor) of the review's price check, per unit of the line and in the order's
+        currency: the price actually on the line (its untaxed amount after discount, however
+        the price came: pricelist, last price, typed) against cost plus the minimum margin."""
+        self.ensure_one()
+        company = self.company_id or self.order_id.company_id
+        product = self.product_id.with_company(company)
+        if self.product_uom_qty:
+            net = self.price_subtotal / self.product_uom_qty
+        else:
+            net = self.price_unit * (1 - (self.discount or 0.0) / 100.0)
+        cost = product.standard_price
+        if self.product_uom and product.uom_id and self.product_uom != product.uom_id:
+            cost = product.uom_id._compute_price(cost, self.product_uom)
+        if self.currency_id and self.currency_id != company.currency_id:
+            cost = company.currency_id._convert(
+                cost, self.currency_id, company, self.order_id.date_order or fields.Date.today()
+            )
+        return net, cost * (1 + company.sale_min_margin / 100.0)
 
     def _check_client_line_values(self, vals):
         """Which lines are down payments is the server's to say: a down payment is not a term."""

@@ -9,3 +9,4 @@ from . import test_portal_payment
 from . import test_terms_invariant
 from . import test_review_roles
 from . import test_pinyin_search
+from . import test_last_price
