@@ -3,6 +3,7 @@ import logging
 import re
 
 from odoo import api, fields, models
+from odoo.modules.db import has_trigram
 from odoo.osv import expression
 
 _logger = logging.getLogger(__name__)
@@ -40,7 +41,7 @@ def _combinations(base, choices):
         for option in options:
             if len(found) >= PINYIN_MAX_READINGS:
                 return list(found)
-            found.setdefault("".join(base[:i] + [option] + base[i + 1 :]), None)
+            found.setdefault("".join([*base[:i], option, *base[i + 1 :]]), None)
     for combo in itertools.product(*choices):
         if len(found) >= PINYIN_MAX_READINGS:
             break
@@ -100,8 +101,9 @@ class PinyinSearchMixin(models.AbstractModel):
             record.pinyin_search = pinyin_keys(source[fname])
 
     def init(self):
-        super().init()
+        res = super().init()
         _ensure_pg_trgm(self)
+        return res
 
     @api.model
     def _pinyin_search_domain(self, operator, value):
@@ -136,12 +138,10 @@ def _ensure_pg_trgm(model):
     try:
         with cr.savepoint(flush=False):
             cr.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-    except Exception:  # noqa: BLE001 - no right to create it: searches work, without index
+    except Exception:
         _logger.warning(
             "PostgreSQL extension pg_trgm missing and not creatable: pinyin search keys "
             "are not indexed (CREATE EXTENSION pg_trgm as a superuser)."
         )
         return
-    from odoo.modules.db import has_trigram
-
     registry.has_trigram = has_trigram(cr)

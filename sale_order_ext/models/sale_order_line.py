@@ -4,7 +4,6 @@ from odoo.tools import SQL, float_compare
 
 from .sale_order import REVIEW_TOKEN, _check_computed_values
 
-
 # last prices listed when a user opens them on a line
 LAST_PRICES_SHOWN = 10
 

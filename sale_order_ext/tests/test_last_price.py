@@ -106,20 +106,12 @@ class TestLastPrice(SaleOrderExtCommon):
         """A last price below the floor fails the price check with that price."""
         self.company.sale_min_margin = 80.0  # floor: 30 x 1.8 = 54 > the last price 52
         order = self._new_line(self.customer).order_id
-        check = next(
-            c
-            for c in order._get_review_results()[order.id]
-            if c["code"] == "line_price"
-        )
+        check = next(c for c in order._get_review_results()[order.id] if c["code"] == "line_price")
         self.assertNotEqual(check["severity"], "pass")
         self.assertIn("49.40", check["message"])  # 52 less 5 %
         # the salesperson types the pricelist's price back: the check passes
         order.order_line.with_user(self.salesman).write({"price_unit": 59.0, "discount": 0.0})
-        check = next(
-            c
-            for c in order._get_review_results()[order.id]
-            if c["code"] == "line_price"
-        )
+        check = next(c for c in order._get_review_results()[order.id] if c["code"] == "line_price")
         self.assertEqual(check["severity"], "pass")
 
     def test_review_floor_in_the_line_unit(self):
@@ -138,13 +130,9 @@ class TestLastPrice(SaleOrderExtCommon):
         order = self._create_order(lines=[(box, 5, 23.0)])
         order.order_line.product_uom = self.env.ref("uom.product_uom_unit")
         order.order_line.price_unit = 23.0  # above 20 x 1.1 per unit
-        check = next(
-            c for c in order._get_review_results()[order.id] if c["code"] == "line_price"
-        )
+        check = next(c for c in order._get_review_results()[order.id] if c["code"] == "line_price")
         self.assertEqual(check["severity"], "pass", check["message"])
         order.order_line.price_unit = 21.0  # below 22
-        check = next(
-            c for c in order._get_review_results()[order.id] if c["code"] == "line_price"
-        )
+        check = next(c for c in order._get_review_results()[order.id] if c["code"] == "line_price")
         self.assertNotEqual(check["severity"], "pass")
         self.assertIn("22.00", check["message"])
