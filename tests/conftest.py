@@ -93,9 +93,9 @@ def pg_cursor(dbname="postgres"):
         conn.close()
 
 
-def copy_template(name):
-    """createdb -T for the template, with its filestore."""
-    template = os.environ["JXC_TEMPLATE_DB"]
+def copy_template(name, template=None):
+    """createdb -T for the template (ours by default), with its filestore."""
+    template = template or os.environ["JXC_TEMPLATE_DB"]
     drop_db(name)
     with pg_cursor() as cr:
         cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -292,6 +292,19 @@ def fresh_db():
 def odoo_server():
     """A running 2-worker Odoo server on its own copy of the template, for one test module."""
     db = copy_template(unique_db("srv"))
+    server = OdooServer(db).start()
+    yield server
+    server.stop()
+    drop_db(db)
+
+
+@pytest.fixture(scope="module")
+def plain_server():
+    """Plain Odoo (the template's other modules, without our addons) on a 2-worker server,
+    for side-by-side figures; ``scripts/test.sh`` exports its template."""
+    template = os.environ.get("JXC_PLAIN_TEMPLATE_DB")
+    assert template, "JXC_PLAIN_TEMPLATE_DB is not set: run the tests through scripts/test.sh"
+    db = copy_template(unique_db("plain"), template=template)
     server = OdooServer(db).start()
     yield server
     server.stop()
