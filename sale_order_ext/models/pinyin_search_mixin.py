@@ -106,25 +106,46 @@ class PinyinSearchMixin(models.AbstractModel):
         return res
 
     @api.model
-    def _pinyin_search_domain(self, operator, value):
-        """``[('pinyin_search', 'ilike', ...)]`` for a positive (i)like search of typed pinyin,
-        else None."""
-        if operator not in ("ilike", "like", "=ilike", "=like"):
-            return None
-        key = pinyin_query(value)
-        if not key:
-            return None
-        if operator.startswith("="):
-            return [("pinyin_search", "=ilike", f"%{key}")] if "%" not in key else None
-        return [("pinyin_search", "ilike", key)]
-
-    @api.model
     def _search_display_name(self, operator, value):
         domain = super()._search_display_name(operator, value)
-        pinyin_domain = self._pinyin_search_domain(operator, value)
+        pinyin_domain = pinyin_search_domain(operator, value)
         if pinyin_domain:
             domain = expression.OR([domain, pinyin_domain])
         return domain
+
+
+def pinyin_search_domain(operator, value):
+    """``[('pinyin_search', 'ilike', ...)]`` for a positive (i)like search of typed pinyin,
+    else None."""
+    if operator not in ("ilike", "like", "=ilike", "=like"):
+        return None
+    key = pinyin_query(value)
+    if not key:
+        return None
+    if operator.startswith("="):
+        return [("pinyin_search", "=ilike", f"%{key}")] if "%" not in key else None
+    return [("pinyin_search", "ilike", key)]
+
+
+def pinyin_name_search(model, name, args, operator, limit, domains):
+    """name_search of typed pinyin as separate searches, most specific first, each answered by
+    its own index (an OR of them, as ``display_name`` builds it, scans the table): the first of
+    ``domains``, the pinyin keys (trigram), then the other ``domains``, each filling the rest of
+    the page with other records. None when ``name`` isn't pinyin."""
+    pinyin_domain = pinyin_search_domain(operator, name)
+    if not pinyin_domain:
+        return None
+    records = model.browse()
+    for domain in [*domains[:1], pinyin_domain, *domains[1:]]:
+        rest = limit - len(records) if limit else None
+        if rest is not None and rest <= 0:
+            break
+        records |= model.search_fetch(
+            expression.AND([args or [], [("id", "not in", records.ids)], domain]),
+            ["display_name"],
+            limit=rest,
+        )
+    return [(record.id, record.display_name) for record in records.sudo()]
 
 
 def _ensure_pg_trgm(model):

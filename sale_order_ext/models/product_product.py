@@ -1,6 +1,8 @@
 from odoo import api, models
 from odoo.osv import expression
 
+from .pinyin_search_mixin import pinyin_name_search, pinyin_search_domain
+
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
@@ -8,25 +10,27 @@ class ProductProduct(models.Model):
     @api.model
     def _search_display_name(self, operator, value):
         domain = super()._search_display_name(operator, value)
-        pinyin_domain = self.env["product.template"]._pinyin_search_domain(operator, value)
+        pinyin_domain = pinyin_search_domain(operator, value)
         if pinyin_domain:
             domain = expression.OR([domain, pinyin_domain])
         return domain
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
-        """Odoo's search by code, barcode and name, then the template's pinyin keys for the
-        rest of the page (``zxb`` → 中性笔)."""
-        found = super().name_search(name, args, operator, limit)
-        pinyin_domain = self.env["product.template"]._pinyin_search_domain(operator, name)
-        rest = limit and limit - len(found)
-        if not pinyin_domain or (rest is not None and rest <= 0):
-            return found
-        products = self.search_fetch(
-            expression.AND(
-                [args or [], [("id", "not in", [pid for pid, __ in found])], pinyin_domain]
-            ),
-            ["display_name"],
-            limit=rest,
+        """Typed pinyin: the exact code or barcode, the template's pinyin keys, then codes and
+        names containing it (``zxb`` → 中性笔); anything else: Odoo's search."""
+        found = pinyin_name_search(
+            self,
+            name,
+            args,
+            operator,
+            limit,
+            [
+                ["|", ("default_code", "=", name), ("barcode", "=", name)],
+                [("default_code", operator, name)],
+                [("name", operator, name)],
+            ],
         )
-        return found + [(product.id, product.display_name) for product in products.sudo()]
+        if found is None:
+            return super().name_search(name, args, operator, limit)
+        return found

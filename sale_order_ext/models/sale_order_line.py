@@ -13,18 +13,18 @@ class SaleOrderLine(models.Model):
 
     # ------------------------------------------------------------------ computes
     def _compute_price_unit(self):
-        # the lines core prices now (not edited by hand, nothing invoiced): read before super()
-        priced = self.filtered(
-            lambda line: (
-                line.order_id
-                and (
-                    line.technical_price_unit == line.price_unit
-                    or line.env.context.get("force_price_recomputation")
+        # the lines core prices now (not edited by hand, nothing invoiced): read before super();
+        # "Update Prices" (force_price_recomputation) asks for the pricelist's prices
+        priced = self.browse()
+        if not self.env.context.get("force_price_recomputation"):
+            priced = self.filtered(
+                lambda line: (
+                    line.order_id
+                    and line.technical_price_unit == line.price_unit
+                    and not line.qty_invoiced
+                    and not (line.product_id.expense_policy == "cost" and line.is_expense)
                 )
-                and not line.qty_invoiced
-                and not (line.product_id.expense_policy == "cost" and line.is_expense)
             )
-        )
         res = super()._compute_price_unit()
         last = priced._last_sale_prices()
         for line in priced:
@@ -34,6 +34,8 @@ class SaleOrderLine(models.Model):
 
     def _compute_discount(self):
         res = super()._compute_discount()
+        if self.env.context.get("force_price_recomputation"):
+            return res
         last = self._last_sale_prices()
         for line in self:
             price = last.get(line)

@@ -136,3 +136,10 @@ class TestLastPrice(SaleOrderExtCommon):
         check = next(c for c in order._get_review_results()[order.id] if c["code"] == "line_price")
         self.assertNotEqual(check["severity"], "pass")
         self.assertIn("22.00", check["message"])
+
+    def test_update_prices_takes_the_pricelist(self):
+        """Odoo's "Update Prices" (after a pricelist change) recomputes from the pricelist."""
+        order = self._new_line(self.customer).order_id
+        self.assertEqual(order.order_line.price_unit, 52.0)
+        order.with_user(self.salesman).action_update_prices()
+        self.assertEqual((order.order_line.price_unit, order.order_line.discount), (59.0, 0.0))

@@ -61,8 +61,8 @@ def _populate(env, count):
     (first,) = cr.fetchone()
     name = SQL(
         "jsonb_build_object('en_US', CASE WHEN i = %(mid)s THEN %(rare)s ELSE "
-        "(%(brands)s)[1 + i %% %(nb)s] || ' ' || (%(items)s)[1 + (i / %(nb)s) %% %(ni)s] || ' ' "
-        "|| (%(specs)s)[1 + (i / %(nbi)s) %% %(ns)s] || ' No.' || i END)",
+        "(%(brands)s)[1 + mod(i, %(nb)s)] || ' ' || (%(items)s)[1 + mod(i / %(nb)s, %(ni)s)] || ' ' "
+        "|| (%(specs)s)[1 + mod(i / %(nbi)s, %(ns)s)] || ' No.' || i END)",
         mid=count // 2,
         rare=RARE,
         brands=BRANDS,
