@@ -144,11 +144,13 @@ class TestPinyinSearch(SaleOrderExtCommon):
         self.env.cr.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
         self.assertTrue(self.env.cr.fetchone(), "pg_trgm is not installed")
         self.env.cr.execute(
-            """SELECT tablename, indexdef FROM pg_indexes
+            """SELECT indexname, indexdef FROM pg_indexes
                 WHERE indexname IN ('product_template__pinyin_search_index',
-                                    'res_partner__pinyin_search_index')"""
+                                    'res_partner__pinyin_search_index',
+                                    'product_product__default_code_trgm_index',
+                                    'product_template__default_code_trgm_index')"""
         )
         indexes = dict(self.env.cr.fetchall())
-        self.assertEqual(set(indexes), {"product_template", "res_partner"})
+        self.assertEqual(len(indexes), 4, indexes)
         for indexdef in indexes.values():
             self.assertIn("gin_trgm_ops", indexdef)
