@@ -8,6 +8,7 @@ fails: a test run without Odoo is a failure, never a skip.
 import contextlib
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -306,6 +307,22 @@ def plain_server():
     assert template, "JXC_PLAIN_TEMPLATE_DB is not set: run the tests through scripts/test.sh"
     db = copy_template(unique_db("plain"), template=template)
     server = OdooServer(db).start()
+    warm_assets(server)
     yield server
     server.stop()
     drop_db(db)
+
+
+def warm_assets(server, timeout=600):
+    """Have the server build the web client's asset bundles (a template without them, like
+    plain Odoo's, builds them on the first page: longer than a browser login waits)."""
+    session = requests.Session()
+    session.post(
+        f"{server.url}/web/session/authenticate",
+        json={"params": {"db": server.db, "login": ADMIN[0], "password": ADMIN[1]}},
+        timeout=timeout,
+    ).raise_for_status()
+    for page in ("/web/login", "/odoo"):
+        html = session.get(f"{server.url}{page}", timeout=timeout).text
+        for url in dict.fromkeys(re.findall(r'(?:src|href)="(/web/assets/[^"]+)"', html)):
+            session.get(f"{server.url}{url}", timeout=timeout)
