@@ -54,36 +54,48 @@ def _type(browser, selector, text):
     )
 
 
-def _pick(browser, text):
-    """Click the autocomplete suggestion showing `text`."""
+def _type_and_pick(browser, selector, typed, text, attempts=3):
+    """Type into an autocomplete and click the suggestion showing `text`; type again if the
+    input was re-rendered meanwhile (no suggestion within 10 s). Returns the attempts made."""
     item = (
         "Array.from(document.querySelectorAll('.o-autocomplete--dropdown-item'))"
         f".find(li => li.innerText.includes({json.dumps(text)}))"
     )
-    browser.wait_for(item)
-    browser.eval(f"{item}.querySelector('a')?.click() ?? {item}.click()")
+    for attempt in range(1, attempts + 1):
+        _type(browser, selector, typed)
+        try:
+            browser.wait_for(item, timeout=10)
+        except AssertionError:
+            if attempt == attempts:
+                raise
+            continue
+        browser.eval(f"{item}.querySelector('a')?.click() ?? {item}.click()")
+        return attempt
+    return attempts
 
 
 def _new_order(browser, server, partner_typed, partner_name):
     browser.goto(f"{server.url}/odoo/action-sale.action_quotations_with_onboarding/new")
     partner_input = ".o_form_view .o_field_widget[name=partner_id] input"
     browser.wait_for(f"document.querySelector('{partner_input}')")
-    _type(browser, partner_input, partner_typed)
-    _pick(browser, partner_name)
+    _type_and_pick(browser, partner_input, partner_typed, partner_name)
     browser.wait_for(
         f"document.querySelector('{partner_input}').value.includes({json.dumps(partner_name)})"
     )
 
 
-def _add_line(browser, typed, product_name):
+def _add_line(browser, typed, product_name, spy=False):
+    """Add a line and pick its product; returns the typing attempts."""
     browser.click(".o_field_x2many_list_row_add a")
     product_input = ".o_selected_row .o_field_widget[name=product_template_id] input"
     browser.wait_for(f"document.querySelector('{product_input}')")
-    _type(browser, product_input, typed)
-    _pick(browser, product_name)
+    if spy:
+        browser.wait_for(IDLE)  # the new line's onchange answered: the row is rendered
+    attempts = _type_and_pick(browser, product_input, typed, product_name)
     browser.wait_for(
         f"document.querySelector('{product_input}')?.value.includes({json.dumps(product_name)})"
     )
+    return attempts
 
 
 def test_salesperson_enters_an_order_by_pinyin(odoo_server, browser):
@@ -200,14 +212,18 @@ def _enter_order(server, browser, tag, lines=20):
     per_line = []
     for i in range(1, lines + 1):
         start = browser.eval("window.__jxcRpcs.length")
-        _add_line(browser, f"LR-{i:02}", f"录入测试品 {i:02}")
+        attempts = _add_line(browser, f"LR-{i:02}", f"录入测试品 {i:02}", spy=True)
         browser.wait_for(
             "document.querySelector('.o_selected_row .o_field_widget[name=price_unit] input')"
             f"?.value === '{10 + i:.2f}'"
         )
         browser.wait_for(IDLE)
         calls = browser.eval(f"window.__jxcRpcs.slice({start})")
-        per_line.append(collections.Counter(c.get("method") or c["url"] for c in calls))
+        line = collections.Counter(c.get("method") or c["url"] for c in calls)
+        # a suggestion typed again (the row re-rendered under the test's hands) is a search
+        # the user would not have made
+        line["name_search"] -= attempts - 1
+        per_line.append(line)
     browser.screenshot(f"rpc_count_order_{tag}")
     start = browser.eval("window.__jxcRpcs.length")
     browser.click(".o_form_button_save")
@@ -223,8 +239,12 @@ def test_order_entry_makes_no_extra_round_trip_per_line(odoo_server, plain_serve
     """20 lines through the web client, with our addons and on plain Odoo: the same calls for
     each added line (the new line's onchange, the product search, the product's onchanges)."""
     ours, ours_save = _enter_order(odoo_server, browser, "ours")
-    browser.goto(f"{odoo_server.url}/web/session/logout")
-    plain, plain_save = _enter_order(plain_server, browser, "plain")
+    # another browser: both servers are on 127.0.0.1, cookies don't tell ports apart
+    plain_browser = Browser()
+    try:
+        plain, plain_save = _enter_order(plain_server, plain_browser, "plain")
+    finally:
+        plain_browser.close()
     _logger.info("per line, ours: %s; plain: %s", ours[-1], plain[-1])
     print(
         f"FIGURE order_entry_rpcs_per_line ours={sum(ours[-1].values())} "

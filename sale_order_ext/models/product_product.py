@@ -1,7 +1,7 @@
 from odoo import api, models
 from odoo.osv import expression
 
-from .pinyin_search_mixin import ensure_trigram_index, pinyin_name_search, pinyin_search_domain
+from .pinyin_search_mixin import ensure_trigram_index, pinyin_search_domain
 
 
 class ProductProduct(models.Model):
@@ -22,20 +22,18 @@ class ProductProduct(models.Model):
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):
-        """Typed pinyin: the exact code or barcode, the template's pinyin keys, then codes and
-        names containing it (``zxb`` → 中性笔); anything else: Odoo's search."""
-        found = pinyin_name_search(
-            self,
-            name,
-            args,
-            operator,
-            limit,
-            [
-                ["|", ("default_code", "=", name), ("barcode", "=", name)],
-                [("default_code", operator, name)],
-                [("name", operator, name)],
-            ],
+        """Odoo's search by code, barcode and name (each step indexed: the codes have a trigram
+        index too), then the template's pinyin keys for the rest of the page (``zxb`` → 中性笔)."""
+        found = super().name_search(name, args, operator, limit)
+        pinyin_domain = pinyin_search_domain(operator, name)
+        rest = limit - len(found) if limit else None
+        if not pinyin_domain or (rest is not None and rest <= 0):
+            return found
+        products = self.search_fetch(
+            expression.AND(
+                [args or [], [("id", "not in", [pid for pid, __ in found])], pinyin_domain]
+            ),
+            ["display_name"],
+            limit=rest,
         )
-        if found is None:
-            return super().name_search(name, args, operator, limit)
-        return found
+        return found + [(product.id, product.display_name) for product in products.sudo()]
