@@ -15,6 +15,7 @@
         "stock_delivery",
         "stock_sms",
     ],
+    "external_dependencies": {"python": ["pypinyin"]},
     "data": [
         "security/sale_order_ext_groups.xml",
         "security/ir.model.access.csv",
@@ -27,6 +28,7 @@
         "views/sale_approval_rule_views.xml",
         "views/stock_picking_views.xml",
         "views/res_partner_views.xml",
+        "views/product_views.xml",
         "views/res_config_settings_views.xml",
         "views/sale_portal_templates.xml",
         "views/sale_order_ext_menus.xml",
@@ -46,6 +48,7 @@
         "web.assets_backend": [
             "sale_order_ext/static/src/review_systray/*",
             "sale_order_ext/static/src/webclient/*",
+            "sale_order_ext/static/src/last_prices/*",
         ],
     },
     "installable": True,

@@ -27,7 +27,7 @@ DEBS=(postgresql postgresql-contrib nginx wkhtmltopdf fonts-noto-cjk fonts-wqy-z
       poppler-utils libldap2-dev libsasl2-dev libpq-dev build-essential python3-dev python3-venv
       gettext git curl xfonts-75dpi xfonts-base fontconfig libxrender1 libxext6)
 PY_TOOLS=(psycopg2-binary pytest==9.* pytest-odoo==2.3.0 pytest-xdist websocket-client
-          ruff pylint-odoo oca-odoo-pre-commit-hooks cn2an requests whool)
+          ruff pylint-odoo oca-odoo-pre-commit-hooks cn2an requests whool pypinyin==0.55.0)
 
 say() { printf '[jxc] %s\n' "$*"; }
 die() { printf '[jxc] ERROR: %s\n' "$*" >&2; exit 2; }

@@ -154,7 +154,9 @@ if [ $run_pytest = 1 ]; then
     say "pytest tests/ (real servers, RPC, browser, concurrency)"
     out=$LOG_DIR/test-pytest-$(date +%Y%m%d-%H%M%S).log
     set +e
-    JXC_TEMPLATE_DB=$TEMPLATE_DB pytest tests -rfEs --color=no 2>&1 | tee "$out"
+    ensure_plain_template   # plain Odoo's side-by-side figures (tests/test_pinyin_web.py)
+    JXC_TEMPLATE_DB=$TEMPLATE_DB JXC_PLAIN_TEMPLATE_DB=$PLAIN_TEMPLATE_DB \
+        pytest tests -rfEs --color=no 2>&1 | tee "$out"
     rc=${PIPESTATUS[0]}
     set -e
     last=$(grep -E '^=+ .* in [0-9.]+s' "$out" | tail -1 || true)

@@ -8,6 +8,7 @@ fails: a test run without Odoo is a failure, never a skip.
 import contextlib
 import itertools
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -93,9 +94,9 @@ def pg_cursor(dbname="postgres"):
         conn.close()
 
 
-def copy_template(name):
-    """createdb -T for the template, with its filestore."""
-    template = os.environ["JXC_TEMPLATE_DB"]
+def copy_template(name, template=None):
+    """createdb -T for the template (ours by default), with its filestore."""
+    template = template or os.environ["JXC_TEMPLATE_DB"]
     drop_db(name)
     with pg_cursor() as cr:
         cr.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
@@ -336,3 +337,32 @@ def odoo_server():
     yield server
     server.stop()
     drop_db(db)
+
+
+@pytest.fixture(scope="module")
+def plain_server():
+    """Plain Odoo (the template's other modules, without our addons) on a 2-worker server,
+    for side-by-side figures; ``scripts/test.sh`` exports its template."""
+    template = os.environ.get("JXC_PLAIN_TEMPLATE_DB")
+    assert template, "JXC_PLAIN_TEMPLATE_DB is not set: run the tests through scripts/test.sh"
+    db = copy_template(unique_db("plain"), template=template)
+    server = OdooServer(db).start()
+    warm_assets(server)
+    yield server
+    server.stop()
+    drop_db(db)
+
+
+def warm_assets(server, timeout=600):
+    """Have the server build the web client's asset bundles (a template without them, like
+    plain Odoo's, builds them on the first page: longer than a browser login waits)."""
+    session = requests.Session()
+    session.post(
+        f"{server.url}/web/session/authenticate",
+        json={"params": {"db": server.db, "login": ADMIN[0], "password": ADMIN[1]}},
+        timeout=timeout,
+    ).raise_for_status()
+    for page in ("/web/login", "/odoo"):
+        html = session.get(f"{server.url}{page}", timeout=timeout).text
+        for url in dict.fromkeys(re.findall(r'(?:src|href)="(/web/assets/[^"]+)"', html)):
+            session.get(f"{server.url}{url}", timeout=timeout)

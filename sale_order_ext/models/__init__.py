@@ -1,7 +1,10 @@
 from . import (
     account_move,
     account_move_line,
+    pinyin_search_mixin,
     procurement_group,
+    product_product,
+    product_template,
     res_company,
     res_config_settings,
     res_partner,

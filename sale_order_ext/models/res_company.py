@@ -34,6 +34,11 @@ class ResCompany(models.Model):
     )
     sale_done_requires_payment = fields.Boolean(string="Completion Requires Payment", default=True)
     sale_unsigned_days = fields.Integer(string="Unsigned Deliveries After (days)", default=3)
+    sale_use_last_price = fields.Boolean(
+        string="Default to the Customer's Last Price",
+        help="A product chosen on an order line takes the price and discount this customer "
+        "paid on his last confirmed order, instead of the pricelist's.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -30,3 +30,4 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.sale_done_requires_payment", readonly=False
     )
     sale_unsigned_days = fields.Integer(related="company_id.sale_unsigned_days", readonly=False)
+    sale_use_last_price = fields.Boolean(related="company_id.sale_use_last_price", readonly=False)

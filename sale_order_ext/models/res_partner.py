@@ -4,7 +4,8 @@ CUSTOMER_GRADE = [("a", "A"), ("b", "B"), ("c", "C"), ("d", "D")]
 
 
 class ResPartner(models.Model):
-    _inherit = "res.partner"
+    _name = "res.partner"
+    _inherit = ["res.partner", "pinyin.search.mixin"]
 
     customer_grade = fields.Selection(
         CUSTOMER_GRADE, string="Customer Grade", help="Used by approval rules and sales analysis."

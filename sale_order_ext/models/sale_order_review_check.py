@@ -141,10 +141,7 @@ class SaleOrder(models.Model):
                 if line.price_unit <= 0:
                     failures.append(_("%(product)s has no price", product=product.display_name))
                     continue
-                # the net price after the line's own discount and its share of the order's
-                discount = line._sale_combined_discount()
-                net = line.price_unit * (1 - discount / 100.0)
-                floor = product.standard_price * (1 + company.sale_min_margin / 100.0)
+                net, floor = line._review_net_price_and_floor()
                 if product.standard_price and net < floor:
                     failures.append(
                         _(

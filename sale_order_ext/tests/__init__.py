@@ -13,3 +13,5 @@ from . import test_role_home
 from . import test_review_screens
 from . import test_delivery_sms
 from . import test_order_discount
+from . import test_pinyin_search
+from . import test_last_price
