@@ -141,6 +141,8 @@ class SaleOrder(models.Model):
                 if line.price_unit <= 0:
                     failures.append(_("%(product)s has no price", product=product.display_name))
                     continue
+                # its own discount and its share of the order discount (整单折扣), as one
+                discount = line._sale_combined_discount()
                 net, floor = line._review_net_price_and_floor()
                 if product.standard_price and net < floor:
                     failures.append(
