@@ -19,7 +19,15 @@ from .browser import Browser
 def browser():
     b = Browser()
     downloads = Path(tempfile.mkdtemp(prefix="jxc-downloads-"))
-    b.send("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+    # right after start Chromium may still be swapping its first page: retry briefly
+    for attempt in range(20):
+        try:
+            b.send("Page.setDownloadBehavior", behavior="allow", downloadPath=str(downloads))
+            break
+        except AssertionError:
+            if attempt == 19:
+                raise
+            time.sleep(0.25)
     b.downloads = downloads
     yield b
     b.close()

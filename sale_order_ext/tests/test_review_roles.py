@@ -135,3 +135,30 @@ class TestReviewRoles(SaleOrderExtCommon):
             theirs.with_user(both).check_access("read")
         with self.assertRaises(AccessError):
             theirs.approval_ids.with_user(both).check_access("read")
+
+    def test_finance_opens_a_shipped_order_and_invoices_it(self):
+        """Finance (billing, no sales rights) reads an order whose delivery has a courier and
+        creates its invoice with Odoo's 创建发票 wizard (found by the whole-flow browser walk)."""
+        self.company.sale_review_required = False
+        order = self._create_order()
+        order.with_user(self.salesman).action_confirm()
+        self.assertEqual(order.state, "sale")
+        picking = order.picking_ids
+        carrier = self.env.ref("sale_order_ext.delivery_carrier_sf")
+        picking.write({"carrier_id": carrier.id, "carrier_tracking_ref": "SF1400520131"})
+        for move in picking.move_ids:
+            move.quantity = move.product_uom_qty
+        picking.button_validate()
+        as_finance = order.with_user(self.finance)
+        as_finance.invalidate_recordset()
+        self.assertIn("SF1400520131", as_finance.delivery_tracking_link)
+        self.assertIn("SF1400520131", picking.with_user(self.finance).carrier_tracking_link)
+        wizard = (
+            self.env["sale.advance.payment.inv"]
+            .with_user(self.finance)
+            .with_context(active_model="sale.order", active_ids=order.ids)
+            .create({"advance_payment_method": "delivered"})
+        )
+        wizard.create_invoices()
+        self.assertEqual(len(order.invoice_ids), 1)
+        self.assertEqual(order.invoice_ids.amount_total, order.amount_total)
