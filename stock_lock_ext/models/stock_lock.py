@@ -556,11 +556,17 @@ class StockLock(models.Model):
         changes = data.get(QUANT_CHANGES)
         if changes is None:
             changes = data[QUANT_CHANGES] = {}
-            self.env.cr.precommit.add(self.sudo()._check_stock_locks)
+            self.env.cr.precommit.add(self.sudo()._defer_stock_lock_check)
         values = changes.setdefault((product_id, location_id), [0.0, 0.0, 0.0])
         values[0] += quantity
         values[1] += reserved
         values[2] += loss
+
+    @api.model
+    def _defer_stock_lock_check(self):
+        """The guard the check takes is held until the commit: run the check after the other
+        pre-commit hooks queued so far (tracking, ...), so others wait for the commit only."""
+        self.env.cr.precommit.add(self._check_stock_locks)
 
     @api.model
     def _check_stock_locks(self):
