@@ -157,7 +157,10 @@ class SaleOrder(models.Model):
             # a new submission: the order locks again, from free stock
             revoked.write({"revoked": False})
             revoked = Lock
-        Lock._take_guard(lines.product_id | locks.product_id)
+        # No guard here: it would be held until the commit, through the whole confirmation,
+        # and serialize every order of the product. What is free is read as it will be at
+        # commit so far (the others' committed rows and ours); the check before commit verifies
+        # it under the guard and has the transaction retried if others took the units meanwhile.
         figures = Lock._final_stock_figures(lines.product_id | locks.product_id)[0]
         by_line = {}
         stale = Lock
@@ -251,9 +254,8 @@ class SaleOrder(models.Model):
             .sudo()
             .search([("order_id", "in", self.ids), ("state", "=", "active")])
         )
-        if locks:
-            locks._take_guard(locks.product_id)
-            locks._release("consumed")
+        # the reservations that follow are verified, under the guard, before commit
+        locks._release("consumed")
         return locks
 
     def _stock_lock_revoked_orders(self):

@@ -16,6 +16,8 @@ LOCK_CHANGES = "stock_lock_ext.lock_changes"
 # the quants ("q") and locks ("l") a transaction deleted, {(kind, id)}: kept with the post-commit
 # data, which a rolled-back savepoint doesn't clear (a row that came back is read again anyway)
 DELETED_ROWS = "stock_lock_ext.deleted_rows"
+# set once the transaction's check before commit is registered
+CHECK_REGISTERED = "stock_lock_ext.check_registered"
 # the advisory locks of the guard: pg_advisory_xact_lock(GUARD_LOCK_SPACE, product id)
 GUARD_LOCK_SPACE = 0x4A58434C
 
@@ -61,9 +63,10 @@ class StaleStockSnapshot(errors.SerializationFailure):
 class StockLock(models.Model):
     """库存锁定: units of a product kept in a warehouse for one sales order line.
 
-    Everything that changes how much stock is free (locking here, reserving in
-    ``stock.move._action_assign``) first takes the product's guard row
-    (``_take_guard``), so two transactions never both spend the same units.
+    Everything that lowers how much stock is free (locking here, reserving or consuming
+    anywhere) is checked once per transaction before it commits (``_check_stock_locks``),
+    under the product's guard (``_take_guard``), so two transactions never both spend the
+    same units.
     """
 
     _name = "stock.lock"
@@ -161,12 +164,13 @@ class StockLock(models.Model):
 
     @api.model
     def _take_guard(self, products):
-        """Serialize every transaction spending free stock of these products, until it ends.
+        """Serialize the checks before commit of the transactions spending free stock of these
+        products, until they end.
 
         A transaction-level advisory lock per product (ids sorted: orders [A, B] and [B, A]
-        never deadlock). It only makes the spenders wait for each other: what they read after
-        it comes from ``_final_stock_figures``, which sees what the transactions before them
-        committed, so a transaction whose snapshot is older neither fails nor reads stale stock.
+        never deadlock), taken only by the check before commit, so it is held for the commit
+        alone. It only makes the checks wait for each other: what they read after it comes
+        from ``_final_stock_figures``, which sees what the transactions before them committed.
         """
         ids = sorted(set(products.ids))
         if not ids:
@@ -541,8 +545,9 @@ class StockLock(models.Model):
 
     # ------------------------------------------------------------------ the invariant
     def _note_lock_change(self, sign):
-        """Remember how much the active locks of (product, warehouse) changed in this transaction."""
-        changes = self.env.cr.precommit.data.setdefault(LOCK_CHANGES, {})
+        """Remember how much the active locks of (product, warehouse) changed in this transaction
+        (a lock is taken without the guard: the check before commit verifies it)."""
+        changes = self._stock_changes(LOCK_CHANGES)
         for lock in self:
             if lock.state == "active":
                 key = (lock.product_id.id, lock.warehouse_id.id)
@@ -550,17 +555,22 @@ class StockLock(models.Model):
 
     @api.model
     def _note_stock_change(self, product_id, location_id, quantity=0.0, reserved=0.0, loss=0.0):
-        """Remember a change of the quants (called by stock.quant and stock.move.line); the
-        first one of a transaction registers the check that runs before it commits."""
-        data = self.env.cr.precommit.data
-        changes = data.get(QUANT_CHANGES)
-        if changes is None:
-            changes = data[QUANT_CHANGES] = {}
-            self.env.cr.precommit.add(self.sudo()._defer_stock_lock_check)
+        """Remember a change of the quants (called by stock.quant and stock.move.line)."""
+        changes = self._stock_changes(QUANT_CHANGES)
         values = changes.setdefault((product_id, location_id), [0.0, 0.0, 0.0])
         values[0] += quantity
         values[1] += reserved
         values[2] += loss
+
+    @api.model
+    def _stock_changes(self, kind):
+        """This transaction's noted changes of one kind; the first change of a transaction
+        registers the check that runs before it commits."""
+        data = self.env.cr.precommit.data
+        if CHECK_REGISTERED not in data:
+            data[CHECK_REGISTERED] = True
+            self.env.cr.precommit.add(self.sudo()._defer_stock_lock_check)
+        return data.setdefault(kind, {})
 
     @api.model
     def _defer_stock_lock_check(self):
@@ -573,19 +583,23 @@ class StockLock(models.Model):
         """Units locked by an order are not reserved or consumed by anything else.
 
         Runs once per transaction before it commits (and at the end of ``stock.move._action_done``),
-        for the products whose quants it changed: under the guard, per product and warehouse
-        holding locks, on hand - reserved must cover the locked units, unless it did not before
-        and this transaction did not make it worse. An inventory adjustment or scrap is not
-        refused: it shrinks the locks (newest first) by what it physically removed. Anything else
-        that would spend locked units is refused, naming the orders that hold them.
+        for the products whose quants it changed or whose locks it raised: under the guard, per
+        product and warehouse holding locks, on hand - reserved must cover the locked units,
+        unless it did not before and this transaction did not make it worse. An inventory
+        adjustment or scrap is not refused: it shrinks the locks (newest first) by what it
+        physically removed. Anything else that would spend locked units is refused, naming the
+        orders that hold them. A transaction that is short only with what others committed
+        meanwhile (its locks and reservations were decided without them) is retried.
         """
         data = self.env.cr.precommit.data
-        changes = data.pop(QUANT_CHANGES, None)
+        changes = data.pop(QUANT_CHANGES, None) or {}
         lock_changes = data.pop(LOCK_CHANGES, None) or {}
-        if not changes:
-            return
-        # only a transaction that lowered the free stock somewhere can spend locked units
-        spent = sorted({key[0] for key, (qty, reserved, __) in changes.items() if qty < reserved})
+        # only a transaction that lowered the free stock somewhere, or locked more, can spend
+        # units locked by others
+        spent = sorted(
+            {key[0] for key, (qty, reserved, __) in changes.items() if qty < reserved}
+            | {key[0] for key, locked in lock_changes.items() if locked > 0}
+        )
         if not spent:
             return
         self = self.sudo()
@@ -595,22 +609,13 @@ class StockLock(models.Model):
             return
         self._take_guard(products)
         final, own = self._final_stock_figures(products)
-        figures = {
-            key: values
-            for key, values in final.items()
-            if float_compare(
-                values["locked"], 0.0, precision_rounding=products.browse(key[0]).uom_id.rounding
-            )
-            > 0
-        }
-        if not figures:
-            return
         paths = {
             location.id: location.parent_path
             for location in self.env["stock.location"].browse({key[1] for key in changes})
         }
-        refused, shrinks = [], []
-        for (product_id, warehouse_id), values in figures.items():
+        refused, shrinks, raced = [], [], False
+        for key, values in final.items():
+            product_id, warehouse_id = key
             product = products.browse(product_id)
             rounding = product.uom_id.rounding
             slack = values["on_hand"] - values["reserved"] - values["locked"]
@@ -621,9 +626,17 @@ class StockLock(models.Model):
                 if change_product == product_id and paths[location_id].startswith(values["path"]):
                     change += qty - reserved
                     loss += lost
-            change -= lock_changes.get((product_id, warehouse_id), 0.0)
+            change -= lock_changes.get(key, 0.0)
             if float_compare(change, 0.0, precision_rounding=rounding) >= 0:
                 continue  # short before, and not made worse by this transaction
+            if float_compare(values["locked"], 0.0, precision_rounding=rounding) <= 0:
+                # No lock at stake: Odoo may reserve beyond on hand on purpose, but not because
+                # of what ran next to it (core reserves on a new quant rather than wait for a
+                # row another transaction holds). Short only with the others' commits: retry.
+                mine = own.get(key) or {"on_hand": 0.0, "reserved": 0.0, "locked": 0.0}
+                alone = mine["on_hand"] - mine["reserved"] - mine["locked"]
+                raced |= float_compare(alone, 0.0, precision_rounding=rounding) >= 0
+                continue
             # physical truth: what an inventory count or a scrap removed shrinks the locks
             shrink = min(-slack, loss, values["locked"])
             if (
@@ -634,7 +647,9 @@ class StockLock(models.Model):
             elif float_compare(shrink, 0.0, precision_rounding=rounding) > 0:
                 shrinks.append((product, warehouse_id, shrink))
         acted = [(product.id, warehouse_id) for product, warehouse_id, *__ in refused + shrinks]
-        if any(self._stale(own.get(key), final[key], products.browse(key[0])) for key in acted):
+        if raced or any(
+            self._stale(own.get(key), final[key], products.browse(key[0])) for key in acted
+        ):
             # what this transaction did was decided on a snapshot older than the stock it
             # spends: let Odoo retry it on a fresh one (the cap then leaves the locked units)
             raise StaleStockSnapshot(_("The stock changed while this transaction ran."))

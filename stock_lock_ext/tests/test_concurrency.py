@@ -134,7 +134,7 @@ class TestLockConcurrency(BaseCase):
                     barrier.wait(timeout=60)
                 try:
                     env["sale.order"].browse(order_id).action_submit_review()
-                    env.flush_all()
+                    cr.flush()  # the precommit hooks, inside the retry as in retrying()
                     return "submitted"  # committed when the cursor closes
                 except UserError as error:
                     cr.rollback()
@@ -271,7 +271,7 @@ class TestLockConcurrency(BaseCase):
                 first_committed.wait(timeout=60)
                 try:
                     env["sale.order"].browse(second_id).action_submit_review()
-                    env.flush_all()
+                    cr.flush()
                     result["second"] = "submitted"
                 except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY as error:
                     cr.rollback()

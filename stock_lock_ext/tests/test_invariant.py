@@ -3,6 +3,7 @@ from unittest.mock import patch
 from odoo import Command
 from odoo.exceptions import UserError
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from odoo.addons.stock_lock_ext.models.stock_lock import StockLock
 
@@ -183,9 +184,18 @@ class TestLockedStockCannotLeave(StockLockCommon):
         self._commit_checks()
         self.assertEqual(self._on_hand(self.product_b), -5)
 
-    def test_receipt_when_already_short_is_not_refused(self):
-        # short before (data from before the check, say): a receipt does not make it worse
+    def test_a_lock_raised_above_the_free_stock_is_refused(self):
+        """A lock is taken without the guard; the check before commit verifies it: raised
+        past what is free by any path, it is refused, naming the order."""
         self.locking_order.stock_lock_ids.sudo().write({"quantity": 12})
+        with self.assertRaisesRegex(UserError, self.locking_order.name):
+            self._commit_checks()
+
+    def test_receipt_when_already_short_is_not_refused(self):
+        # short before (data from before the check): a receipt does not make it worse
+        lock = self.locking_order.stock_lock_ids
+        self.env.cr.execute(SQL("UPDATE stock_lock SET quantity = 12 WHERE id = %s", lock.id))
+        lock.invalidate_recordset(["quantity"])
         self._commit_checks()
         receipt = self.env["stock.picking"].create(
             {
