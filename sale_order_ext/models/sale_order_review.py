@@ -157,20 +157,26 @@ class SaleOrder(models.Model):
 
     def _route_for_review(self):
         """Create the approval steps of each submitted order, or approve it when nothing needs review."""
-        results = self._get_review_results()
         rules = (
             self.env["sale.approval.rule"]
             .sudo()
             .search([("company_id", "in", self.company_id.ids)])
         )
+        configs = self.env["sale.review.check"].sudo()._get_configs(self.company_id)
+        # the checklist routes an order only through a rule or a blocking check: without
+        # either it is not computed here (the form and the approvers' list show it live)
+        can_block = any(
+            config.active and config.severity == "blocking" for config in configs.values()
+        ) or any(
+            severity == "blocking" and (company.id, code) not in configs
+            for code, __, severity in self._review_check_definitions()
+            for company in self.company_id
+        )
+        results = self._get_review_results(configs) if rules or can_block else {}
         has_blocking = any(
             c["severity"] == "blocking" for checks in results.values() for c in checks
         )
-        check_configs = (
-            self.env["sale.review.check"].sudo()._get_configs(self.company_id)
-            if has_blocking
-            else {}
-        )
+        check_configs = configs if has_blocking else {}
         approver_group = self.env["res.groups"].browse(
             self.env["ir.model.data"]._xmlid_to_res_id("sale_order_ext.group_sale_approver")
         )

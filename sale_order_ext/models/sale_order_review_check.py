@@ -71,13 +71,15 @@ class SaleOrder(models.Model):
             ("overdue", _("Overdue invoices"), "warning"),
         ]
 
-    def _get_review_results(self):
-        """{order.id: [{"code", "label", "severity", "message"}]} with the companies' settings:
+    def _get_review_results(self, configs=None):
+        """{order.id: [{"code", "label", "severity", "message"}]} with the companies' settings
+        (``configs``: ``sale.review.check._get_configs`` of their companies, when already read):
         disabled checks left out, a failure as severe as the company says."""
         if not self:
             return {}
         definitions = self._review_check_definitions()
-        configs = self.env["sale.review.check"].sudo()._get_configs(self.company_id)
+        if configs is None:
+            configs = self.env["sale.review.check"].sudo()._get_configs(self.company_id)
         results = {order.id: [] for order in self}
         for code, label, default in definitions:
             outcomes = getattr(self, f"_review_check_{code}")()

@@ -1,3 +1,5 @@
+from unittest.mock import patch
+
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 
@@ -15,6 +17,30 @@ class TestReviewFlow(SaleOrderExtCommon):
         self.assertEqual(order.flow_state, "approved")
         self.assertFalse(order.approved_by_id, "approved automatically")
         self.assertTrue(order.picking_ids, "approval confirms the order the normal Odoo way")
+
+    def test_nothing_to_route_spares_the_checklist(self):
+        """No rule and no blocking check: the submission is approved without computing the
+        checklist (the form computes it live); a blocking check routes it through it again."""
+        SaleOrder = type(self.env["sale.order"])
+        original, calls = SaleOrder._get_review_results, []
+
+        def spy(orders, configs=None):
+            calls.append(orders.ids)
+            return original(orders, configs)
+
+        below_cost = self._create_order(lines=[(self.product, 2, 10.0)])  # cost 30: a warning
+        with patch.object(SaleOrder, "_get_review_results", spy):
+            below_cost.action_submit_review()
+        self.assertEqual((below_cost.state, calls), ("sale", []))
+        self.assertTrue(below_cost.review_has_warning, "the form still shows the warning")
+        self._set_severity("blocking", "line_price")
+        blocked = self._create_order(lines=[(self.product, 2, 10.0)])
+        with patch.object(SaleOrder, "_get_review_results", spy):
+            blocked.action_submit_review()
+        self.assertEqual(calls, [blocked.ids])
+        self.assertEqual(
+            (blocked.approval_state, blocked.approval_ids.check_code), ("to_review", "line_price")
+        )
 
     def test_review_required_waits_for_an_approver(self):
         self.company.sale_review_required = True
