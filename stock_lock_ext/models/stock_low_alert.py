@@ -251,7 +251,9 @@ class StockLowAlert(models.Model):
         self.env.cr.execute(
             SQL(
                 """
-                WITH threshold AS (
+                WITH batch AS MATERIALIZED (
+                    SELECT unnest(%(products)s::int[]) AS product_id
+                ), threshold AS (
                     SELECT pp.id AS product_id, wh.id AS warehouse_id, wh.company_id,
                            pt.categ_id, stock_loc.parent_path AS path, uom.rounding,
                            COALESCE(th.min_qty, NULLIF(pt.safety_stock_qty, 0),
@@ -267,16 +269,27 @@ class StockLowAlert(models.Model):
                       JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
                       LEFT JOIN stock_safety_threshold th
                         ON th.product_id = pp.id AND th.warehouse_id = wh.id
-                     WHERE pp.id = ANY(%(products)s) AND pp.active
+                      JOIN batch ON batch.product_id = pp.id
+                     WHERE pp.active
+                       -- the batch's id range: an index range scan instead of a full scan
+                       AND pp.id BETWEEN %(first)s AND %(last)s
                 ), watched AS (
                     SELECT * FROM threshold WHERE min_qty > 0
+                ), warehouse_location AS MATERIALIZED (
+                    -- the locations under each warehouse's stock location, matched once per
+                    -- warehouse rather than once per product
+                    SELECT wh.id AS warehouse_id, loc.id AS location_id
+                      FROM stock_warehouse wh
+                      JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
+                      JOIN stock_location loc ON loc.parent_path LIKE stock_loc.parent_path || %(any)s
+                     WHERE wh.id = ANY(%(warehouses)s)
                 ), stock AS (
                     SELECT watched.product_id, watched.warehouse_id,
                            SUM(quant.quantity) AS on_hand, SUM(quant.reserved_quantity) AS reserved
                       FROM watched
-                      JOIN stock_quant quant ON quant.product_id = watched.product_id
-                      JOIN stock_location loc
-                        ON loc.id = quant.location_id AND loc.parent_path LIKE watched.path || %(any)s
+                      JOIN warehouse_location wl ON wl.warehouse_id = watched.warehouse_id
+                      JOIN stock_quant quant
+                        ON quant.product_id = watched.product_id AND quant.location_id = wl.location_id
                      GROUP BY watched.product_id, watched.warehouse_id
                 ), locked AS (
                     SELECT product_id, warehouse_id, SUM(quantity) AS locked
@@ -307,6 +320,8 @@ class StockLowAlert(models.Model):
                 """,
                 warehouses=warehouses.ids,
                 products=product_ids,
+                first=min(product_ids),
+                last=max(product_ids),
                 any="%",
             )
         )
