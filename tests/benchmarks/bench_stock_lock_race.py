@@ -2,8 +2,9 @@
 
     bash scripts/bench.sh stock_lock_race [CLIENTS] [ROUNDS] [WORKERS]     (default 30 4 4)
 
-One `--workers 4` Odoo serves two databases: this one (the suite installed, the review off so a
-submission locks, is approved and confirmed at once, or stays 待审核 with the shortage) and plain
+One `--workers 4` Odoo serves two databases: this one (the suite installed, the review off and a
+shortage a blocking check, so a submission locks, is approved and confirmed at once, or stays
+待审核 with the shortage, locking nothing) and plain
 Odoo's (the same modules without the suite), where the clients call `action_confirm`. Each round
 creates a product with 10 on hand and one order of 1-2 units per client; all clients call at the
 same instant; Odoo's request layer retries serialization failures as it does in production.
@@ -179,13 +180,18 @@ def _setup_database(db, ours):
         env = api.Environment(cr, SUPERUSER_ID, {})
         env.ref("base.user_admin").password = PASSWORD
         if ours:
-            env.ref("base.user_admin").company_id.write(
+            company = env.ref("base.user_admin").company_id
+            company.write(
                 {
                     "sale_review_required": False,
                     "stock_lock_trigger": "submit",
                     "stock_lock_shortage_policy": "review",
                 }
             )
+            # a shortage is a blocking check: the order waits in 待审核 with it, unlocked
+            env["sale.review.check"].search(
+                [("company_id", "=", company.id), ("code", "=", "stock_shortage")]
+            ).severity = "blocking"
 
 
 def main(env, args):
