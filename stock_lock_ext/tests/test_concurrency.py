@@ -312,3 +312,103 @@ class TestLockConcurrency(BaseCase):
         self.assertEqual(outcome, "submitted")
         locked, __ = self._spent([product_id])
         self.assertEqual(locked, 12, "oversold: the guarded read must see the others' commits")
+
+    # ------------------------------------------------------------------ unlocked units, in parallel
+    def _two_deliveries_of_six(self):
+        """10 on hand of a product nobody locked, two draft deliveries of 6, committed."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            product = env["product.product"].create(
+                {"name": "并发散货", "type": "consu", "is_storable": True, "list_price": 50}
+            )
+            warehouse = env["stock.warehouse"].browse(self.warehouse_id)
+            env["stock.quant"]._update_available_quantity(product, warehouse.lot_stock_id, 10)
+            pickings = env["stock.picking"].create(
+                [
+                    {
+                        "picking_type_id": warehouse.out_type_id.id,
+                        "location_id": warehouse.lot_stock_id.id,
+                        "location_dest_id": env.ref("stock.stock_location_customers").id,
+                        "move_ids": [
+                            Command.create(
+                                {
+                                    "name": product.name,
+                                    "product_id": product.id,
+                                    "product_uom_qty": 6,
+                                    "location_id": warehouse.lot_stock_id.id,
+                                    "location_dest_id": env.ref(
+                                        "stock.stock_location_customers"
+                                    ).id,
+                                }
+                            )
+                        ],
+                    }
+                    for __ in range(2)
+                ]
+            )
+            self.created["product.product"].append(product.id)
+            return product.id, pickings.ids
+
+    def _reserve_side_by_side(self, first_id, second_id):
+        """The first delivery reserves and holds core's quant row; the second reserves meanwhile
+        (core skips the held row and reserves on a new quant); the first commits, then the
+        second tries to. Returns the second's outcome and what it reserved on its retry."""
+        first_reserved, second_reserved, first_committed = (threading.Event() for __ in range(3))
+        result = {}
+
+        def first():
+            threading.current_thread().dbname = self.registry.db_name
+            with self.registry.cursor() as cr:
+                cr.transaction = Transaction(self.registry)
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                env["stock.picking"].browse(first_id).action_confirm()
+                env.flush_all()
+                first_reserved.set()
+                second_reserved.wait(timeout=60)
+            first_committed.set()
+
+        def second():
+            threading.current_thread().dbname = self.registry.db_name
+            first_reserved.wait(timeout=60)
+            for tryno in (1, 2):
+                with self.registry.cursor() as cr:
+                    cr.transaction = Transaction(self.registry)
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    picking = env["stock.picking"].browse(second_id)
+                    picking.action_confirm()
+                    env.flush_all()
+                    if tryno == 1:
+                        second_reserved.set()
+                        first_committed.wait(timeout=60)
+                    try:
+                        cr.flush()
+                        result["second"] = "committed" if tryno == 1 else "retried"
+                        result["reserved"] = picking.move_ids.quantity
+                        return
+                    except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                        cr.rollback()
+
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            for future in [executor.submit(second), executor.submit(first)]:
+                future.result(timeout=120)
+        return result
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_unlocked_units_are_not_reserved_twice_side_by_side(self):
+        """Nothing locked: core alone would reserve 6 + 6 on 10 (a new quant next to the held
+        one). The second transaction fits on its own view, not with the first's commit: it is
+        retried and reserves the 4 left."""
+        product_id, (first_id, second_id) = self._two_deliveries_of_six()
+        result = self._reserve_side_by_side(first_id, second_id)
+        self.assertEqual(result, {"second": "retried", "reserved": 4})
+        self.assertEqual(self._spent([product_id]), (0, 10))
+
+    @mute_logger("odoo.sql_db", "odoo.service.model")
+    def test_unlocked_units_side_by_side_on_own_views_oversell(self):
+        """Teeth: judged on the transaction's own view only, the second commits 6 more: 12 on 10."""
+        Lock = self.registry["stock.lock"]
+        product_id, (first_id, second_id) = self._two_deliveries_of_six()
+        with patch.object(Lock, "_own_view_is_final", lambda self: True):
+            result = self._reserve_side_by_side(first_id, second_id)
+        self.assertEqual(result, {"second": "committed", "reserved": 6})
+        self.assertEqual(self._spent([product_id]), (0, 12))
