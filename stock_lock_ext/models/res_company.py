@@ -14,8 +14,8 @@ class ResCompany(models.Model):
     stock_lock_days = fields.Integer(string="Lock Days", default=7)
     stock_lock_shortage_policy = fields.Selection(
         [
-            ("review", "Lock nothing, blocking check"),
-            ("partial", "Lock what is available, blocking check"),
+            ("review", "Lock nothing, the stock check fails"),
+            ("partial", "Lock what is available, the stock check fails"),
             ("refuse", "Refuse the submission"),
         ],
         string="When Stock Is Short",
