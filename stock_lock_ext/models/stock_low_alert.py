@@ -255,7 +255,7 @@ class StockLowAlert(models.Model):
                     SELECT unnest(%(products)s::int[]) AS product_id
                 ), threshold AS (
                     SELECT pp.id AS product_id, wh.id AS warehouse_id, wh.company_id,
-                           pt.categ_id, stock_loc.parent_path AS path, uom.rounding,
+                           pt.categ_id, uom.rounding,
                            COALESCE(th.min_qty, NULLIF(pt.safety_stock_qty, 0),
                                     categ.safety_stock_qty, 0) AS min_qty,
                            COALESCE(th.max_qty, NULLIF(pt.max_stock_qty, 0), 0) AS max_qty
@@ -266,7 +266,6 @@ class StockLowAlert(models.Model):
                       JOIN stock_warehouse wh
                         ON wh.id = ANY(%(warehouses)s)
                        AND (pt.company_id IS NULL OR pt.company_id = wh.company_id)
-                      JOIN stock_location stock_loc ON stock_loc.id = wh.lot_stock_id
                       LEFT JOIN stock_safety_threshold th
                         ON th.product_id = pp.id AND th.warehouse_id = wh.id
                       JOIN batch ON batch.product_id = pp.id
