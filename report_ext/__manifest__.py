@@ -1,7 +1,7 @@
 {
     "name": "Chinese Sales Documents and Analysis (进销存 单据与分析)",
     "summary": "销售单, 送货单, 对账单 PDFs and sales, stock turnover and receivables analysis",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "JXC Suite",

@@ -2,7 +2,7 @@
     "name": "Sales Order Review and Lifecycle (进销存 销售审核)",
     "summary": "Pending review → approved → shipped → completed, review checklist, "
     "approval rules, delivery sign-off",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Sales/Sales",
     "license": "LGPL-3",
     "author": "JXC Suite",

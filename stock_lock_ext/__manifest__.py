@@ -2,7 +2,7 @@
     "name": "Stock Locks at Order Submission (进销存 库存锁定)",
     "summary": "Lock stock when an order is submitted, never sell the same units twice, "
     "low-stock alerts",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Inventory",
     "license": "LGPL-3",
     "author": "JXC Suite",

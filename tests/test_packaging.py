@@ -11,9 +11,9 @@ from .conftest import REPO, VENV_PYTHON
 @pytest.mark.parametrize(
     ("addon", "version", "requires"),
     [
-        ("sale_order_ext", "18.0.1.0.0", "odoo-addon-sale_order_ext"),
-        ("stock_lock_ext", "18.0.1.0.0", "odoo-addon-sale_order_ext"),
-        ("report_ext", "18.0.1.2.0", "cn2an"),
+        ("sale_order_ext", "18.0.1.1.0", "odoo-addon-sale_order_ext"),
+        ("stock_lock_ext", "18.0.1.1.0", "odoo-addon-sale_order_ext"),
+        ("report_ext", "18.0.1.3.0", "cn2an"),
     ],
 )
 def test_addon_builds_as_wheel(tmp_path, addon, version, requires):
