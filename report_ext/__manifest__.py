@@ -26,7 +26,9 @@
         "views/report_ext_menus.xml",
     ],
     "demo": [],
-    "pre_init_hook": "_pre_init_hook",
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

@@ -43,7 +43,9 @@
         "demo/sale_approval_rule_demo.xml",
         "demo/sale_order_flow_demo.xml",
     ],
-    "post_init_hook": "_post_init_hook",
+    "pre_init_hook": "pre_init_hook",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "assets": {
         "web.assets_backend": [
             "sale_order_ext/static/src/review_systray/*",

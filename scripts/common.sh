@@ -204,6 +204,7 @@ ensure_template() {
     db_exists "$TEMPLATE_DB" && return 0
     build=jxc_build_${hash}_$$
     log=$LOG_DIR/template-$hash.log
+    rm -f "$log"   # odoo-bin appends: an earlier failed build's errors are not this one's
     say "building template database $TEMPLATE_DB (the addons changed; takes a few minutes)"
     drop_db "$build"
     if ! odoo_bin -d "$build" -i "$ADDONS,$EXTRA_MODULES" --without-demo=all --load-language=zh_CN \
@@ -241,6 +242,7 @@ ensure_plain_template() {
     db_exists "$PLAIN_TEMPLATE_DB" && return 0
     build=jxc_build_plain_${hash}_$$
     log=$LOG_DIR/template-plain-$hash.log
+    rm -f "$log"
     say "building the plain Odoo database $PLAIN_TEMPLATE_DB (once; a few minutes)"
     drop_db "$build"
     odoo_bin -d "$build" -i "sale_management,sale_stock,account,$EXTRA_MODULES" --without-demo=all \

@@ -22,7 +22,8 @@
         "views/stock_lock_ext_menus.xml",
     ],
     "demo": ["demo/stock_lock_demo.xml"],
-    "post_init_hook": "_post_init_hook",
+    "post_init_hook": "post_init_hook",
+    "uninstall_hook": "uninstall_hook",
     "installable": True,
     "application": False,
 }

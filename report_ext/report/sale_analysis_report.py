@@ -259,14 +259,3 @@ class SaleAnalysisReport(models.Model):
                 return None
             terms.append(term + match["rest"])
         return ",".join(terms)
-
-    def init(self):
-        """Indexes the analysis needs on live tables (the view itself is a query)."""
-        # month x customer over the whole table is a sequential scan (no index helps); this
-        # one serves the usual pivot filters: a period and a customer.
-        self.env.cr.execute(
-            "CREATE INDEX IF NOT EXISTS sale_order_report_ext_date_partner_idx "
-            "ON sale_order (date_order, partner_id)"
-        )
-        # core indexes sale_order_line.order_partner_id already: drop our former duplicate
-        self.env.cr.execute("DROP INDEX IF EXISTS sale_order_line_report_ext_partner_idx")

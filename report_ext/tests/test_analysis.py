@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.modules.migration import load_script
 from odoo.tests import tagged
 
-from odoo.addons.report_ext import _pre_init_hook
+from odoo.addons.report_ext.hooks import pre_init_hook
 from odoo.addons.report_ext.report.sale_analysis_mixin import fixed_utc_offset
 
 from .common import ReportExtCommon
@@ -466,7 +466,7 @@ class TestSaleAnalysisOrderLevel(ReportExtCommon):
             " analysis_margin = NULL WHERE id IN %s",
             [tuple(self.orders.ids)],
         )
-        _pre_init_hook(self.env)
+        pre_init_hook(self.env)
         self.env.invalidate_all()
         for order in self.orders:
             lines = order.order_line.filtered(lambda line: not line.display_type)

@@ -1,16 +1,11 @@
 from odoo import api, models
 from odoo.osv import expression
 
-from .pinyin_search_mixin import ensure_trigram_index, pinyin_search_domain
+from .pinyin_search_mixin import pinyin_search_domain
 
 
 class ProductProduct(models.Model):
     _inherit = "product.product"
-
-    def init(self):
-        res = super().init()
-        ensure_trigram_index(self, "default_code")
-        return res
 
     @api.model
     def _search_display_name(self, operator, value):

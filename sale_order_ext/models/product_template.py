@@ -1,16 +1,11 @@
 from odoo import api, models
 
-from .pinyin_search_mixin import ensure_trigram_index, pinyin_name_search
+from .pinyin_search_mixin import pinyin_name_search
 
 
 class ProductTemplate(models.Model):
     _name = "product.template"
     _inherit = ["product.template", "pinyin.search.mixin"]
-
-    def init(self):
-        res = super().init()  # pg_trgm first
-        ensure_trigram_index(self, "default_code")
-        return res
 
     @api.model
     def name_search(self, name="", args=None, operator="ilike", limit=100):

@@ -15,3 +15,5 @@ from . import test_delivery_sms
 from . import test_order_discount
 from . import test_pinyin_search
 from . import test_last_price
+from . import test_install_adoption
+from . import test_pinyin_languages

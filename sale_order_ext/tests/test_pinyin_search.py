@@ -1,4 +1,12 @@
+from unittest.mock import patch
+
 from odoo.tests import Form, tagged
+from odoo.tools import SQL
+
+from odoo.addons.sale_order_ext.models.pinyin_search_mixin import (
+    ensure_code_trigram_indexes,
+    ensure_pg_trgm,
+)
 
 from .common import SaleOrderExtCommon
 
@@ -154,3 +162,45 @@ class TestPinyinSearch(SaleOrderExtCommon):
         self.assertEqual(len(indexes), 4, indexes)
         for indexdef in indexes.values():
             self.assertIn("gin_trgm_ops", indexdef)
+
+    def test_names_without_letters_give_no_keys(self):
+        """Names of spaces or symbols, contacts without a name: no keys, no error."""
+        products = self.env["product.template"].create(
+            [{"name": name} for name in ("   ", "!!!", "—·—", "中性笔")]
+        )
+        self.assertEqual(products.mapped("pinyin_search")[:3], [False, False, False])
+        self.assertIn("zxb", products[3].pinyin_search.split())
+        partners = self.env["res.partner"].create(
+            [
+                {"name": "***"},
+                {"type": "delivery", "parent_id": self.stationer.id},  # no name
+            ]
+        )
+        self.assertEqual(partners.mapped("pinyin_search"), [False, False])
+        # found by Odoo's own name search, not by pinyin keys
+        found = self.env["product.template"].name_search("!!!")
+        self.assertIn(products[1].id, [pid for pid, __ in found])
+        products[3].name = "   "
+        self.assertFalse(products[3].pinyin_search)
+
+    def test_indexes_created_by_the_hooks_not_by_init(self):
+        """No DDL in init(): the code trigram indexes come from the install (post_init_hook)
+        and the upgrade, pg_trgm from the pre_init_hook."""
+        cr = self.env.cr
+        names = (
+            "product_template__default_code_trgm_index",
+            "product_product__default_code_trgm_index",
+        )
+        for name in names:
+            cr.execute(SQL("DROP INDEX %s", SQL.identifier(name)))
+        for model in ("product.template", "product.product", "res.partner"):
+            self.env[model].init()
+        cr.execute(SQL("SELECT count(*) FROM pg_indexes WHERE indexname IN %s", names))
+        self.assertEqual(cr.fetchone()[0], 0)
+        ensure_code_trigram_indexes(self.env)
+        ensure_code_trigram_indexes(self.env)  # again: nothing to do
+        cr.execute(SQL("SELECT count(*) FROM pg_indexes WHERE indexname IN %s", names))
+        self.assertEqual(cr.fetchone()[0], 2)
+        with patch.object(self.env.registry, "has_trigram", False):
+            ensure_pg_trgm(self.env)  # the extension exists: the registry is told
+            self.assertTrue(self.env.registry.has_trigram)

@@ -158,10 +158,6 @@ class StockLock(models.Model):
         return res
 
     # ------------------------------------------------------------------ guard
-    def init(self):
-        # the guard used to be a table of rows every spender updated (see _take_guard)
-        self.env.cr.execute(SQL("DROP TABLE IF EXISTS stock_lock_guard"))
-
     @api.model
     def _take_guard(self, products):
         """Serialize the checks before commit of the transactions spending free stock of these

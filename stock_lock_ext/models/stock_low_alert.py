@@ -73,17 +73,6 @@ class StockLowAlert(models.Model):
         help="The Purchase app is installed and you may create purchase orders.",
     )
 
-    def init(self):
-        # one open alert per product and warehouse, whatever runs the check
-        self.env.cr.execute(
-            SQL(
-                """
-                CREATE UNIQUE INDEX IF NOT EXISTS stock_low_alert_open_uniq
-                    ON stock_low_alert (product_id, warehouse_id) WHERE state = 'open'
-                """
-            )
-        )
-
     @api.depends_context("uid")
     def _compute_purchase_installed(self):
         self.purchase_installed = self._purchase_installed()

@@ -12,3 +12,4 @@ from . import test_availability
 from . import test_bad_input
 from . import test_concurrency_paths
 from . import test_role_home
+from . import test_over_reserved_before_install

@@ -1,4 +1,4 @@
-from odoo.addons.report_ext import fill_analysis_totals
+from odoo.addons.report_ext.hooks import fill_analysis_totals
 
 
 def migrate(cr, version):
