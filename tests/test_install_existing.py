@@ -143,6 +143,7 @@ def test_install_finishes_in_an_english_database(existing):
         assert [row[0] for row in cr.fetchall()] == ["en_US"]
     # what it could not do is said, not hidden
     assert re.search(r"no warehouse in .*Sin Almac", text), "the company without warehouse"
+    assert re.search(r"pinyin keys of product_template: \d+ rows have no name to key", text)
     print(f"install on {existing['counts']}: {existing['install_seconds']:.1f} s")
 
 

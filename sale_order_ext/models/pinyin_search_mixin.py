@@ -243,6 +243,7 @@ def _fill_keys(cr, table, column, lang, where=()):
     cr.execute(SQL("SELECT count(*) FROM %s t WHERE %s", SQL.identifier(table), _and(where)))
     total = cr.fetchone()[0]
     last_id = done = changed = 0
+    skipped = []  # rows without a name to key (blank, only signs): said, not hidden
     while done < total:
         cr.execute(
             SQL(
@@ -257,6 +258,8 @@ def _fill_keys(cr, table, column, lang, where=()):
         if not rows:
             break
         ids = [row[0] for row in rows]
+        keys = [pinyin_keys(row[1]) or None for row in rows]
+        skipped += [row_id for row_id, key in zip(ids, keys, strict=True) if not key]
         cr.execute(
             SQL(
                 """
@@ -266,7 +269,7 @@ def _fill_keys(cr, table, column, lang, where=()):
                 """,
                 SQL.identifier(table),
                 ids,
-                [pinyin_keys(row[1]) or None for row in rows],
+                keys,
             )
         )
         changed += cr.rowcount
@@ -276,6 +279,14 @@ def _fill_keys(cr, table, column, lang, where=()):
             _logger.info("pinyin keys of %s: %s of %s rows", table, done, total)
     if changed:
         _logger.info("pinyin keys of %s: %s of %s rows changed (%s)", table, changed, total, lang)
+    if skipped:
+        _logger.info(
+            "pinyin keys of %s: %s rows have no name to key, skipped (ids %s%s)",
+            table,
+            len(skipped),
+            skipped[:20],
+            "..." if len(skipped) > 20 else "",
+        )
     return changed
 
 
