@@ -18,6 +18,7 @@ import subprocess
 import time
 
 import pytest
+import requests
 
 from .conftest import (
     JXC_HOME,
@@ -214,6 +215,22 @@ def test_pinyin_keys_from_the_source_names(existing):
     assert blank_keys == [None, None]
 
 
+def _slip_html(server, order_id):
+    """The 销售单 as the administrator (English) prints it, through Odoo's report route."""
+    session = requests.Session()
+    answer = session.post(
+        f"{server.url}/web/session/authenticate",
+        json={"params": {"db": server.db, "login": "admin", "password": "admin"}},
+        timeout=60,
+    ).json()
+    assert answer.get("result"), answer
+    response = session.get(
+        f"{server.url}/report/html/report_ext.report_sale_slip/{order_id}", timeout=120
+    )
+    assert response.status_code == 200, response.status_code
+    return response.text
+
+
 def _user(admin, login, groups, company_id):
     group_ids = [admin.ref(g) for g in groups]
     admin.call(
@@ -358,7 +375,8 @@ def test_existing_orders_go_on_as_each_role(existing, server):
     )
     locks = admin.call("stock.lock", "search_read", [("order_id", "=", order)], ["state"])
     assert locks and {lock["state"] for lock in locks} <= {"active", "consumed"}
-    # in English: the database has no other language
+    # in English: the database has no other language, documents included
+    assert "Sales Slip" in _slip_html(server, order)
     labels = dict(sales.call("sale.order", "fields_get", ["flow_state"])["flow_state"]["selection"])
     assert labels["to_review"] == "Pending Review"
 
@@ -406,3 +424,9 @@ def test_chinese_loaded_later(existing, server):
     )
     # written at install in the company's language (English), kept as written
     assert steps[0]["name"] == "Confirmed before install"
+    # a Chinese customer's 销售单 prints in Chinese, whoever prints it
+    order_id = existing["stages"]["main"]["reserved"]
+    [order] = admin.call("sale.order", "read", [order_id], ["partner_id"])
+    admin.call("res.partner", "write", [order["partner_id"][0]], {"lang": "zh_CN"})
+    html = _slip_html(server, order_id)
+    assert "销售单" in html and "Sales Slip" not in html
