@@ -11,7 +11,7 @@ from .models.pinyin_search_mixin import (
     ensure_pg_trgm,
     fill_pinyin_columns,
 )
-from .uninstall import uninstall_hook  # noqa: F401 (the manifest names it)
+from .uninstall import by_company_language, uninstall_hook  # noqa: F401 (the manifest names it)
 
 _logger = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ def adopt_confirmed_orders(env):
         )
         orders.invalidate_recordset(["approval_state", "approved_terms", "approved_date"])
         orders.modified(["approval_state"])  # flow_state: approved, shipped, completed...
-        for lang, lang_orders in _by_company_language(orders).items():
+        for lang, lang_orders in by_company_language(orders).items():
             lang_env = env(context=dict(env.context, lang=lang))
             step_name = lang_env._("Confirmed before install")
             body = lang_env._(
@@ -110,15 +110,3 @@ def adopt_confirmed_orders(env):
         env.invalidate_all()
         done += len(batch_ids)
         _logger.info("sale_order_ext: %s of %s confirmed orders adopted", done, len(order_ids))
-
-
-def _by_company_language(orders):
-    """{lang: orders}: each order's notes in the language of its company (an installed one)."""
-    installed = {code for code, __ in orders.env["res.lang"].get_installed()}
-    grouped = {}
-    for order in orders:
-        lang = order.company_id.partner_id.lang
-        lang = lang if lang in installed else "en_US"
-        grouped.setdefault(lang, orders.browse())
-        grouped[lang] |= order
-    return grouped
